@@ -1,0 +1,21 @@
+"""Shared code of the course *Neural Networks from Scratch in JAX*.
+
+Each piece is first built inline in a chapter, then imported from here by
+later chapters. Self-checks for exercises live in :mod:`helpers.checks`.
+"""
+from .data import load_mnist, xor_data
+from .losses import accuracy, binary_cross_entropy_with_logits, mse, softmax_cross_entropy
+from .model import init_mlp, mlp_forward
+from .plotting import plot_decision_boundary, plot_digits, plot_loss_curve
+from .timing import Timing, format_seconds, time_function
+from .updates import sgd_update
+
+__all__ = [
+    "xor_data", "load_mnist",
+    "init_mlp", "mlp_forward",
+    "mse", "binary_cross_entropy_with_logits", "softmax_cross_entropy", "accuracy",
+    "sgd_update",
+    "plot_loss_curve", "plot_decision_boundary", "plot_digits",
+    "Timing", "time_function", "format_seconds",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,72 @@
+"""Small matplotlib helpers. Each draws on ``ax`` (a new figure if None) and returns the axes."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import jax.numpy as jnp
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def _axes(ax):
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.5))
+    return ax
+
+
+def plot_loss_curve(losses: Sequence[float], ax=None, label: str | None = None,
+                    log_scale: bool = False, title: str = "Training loss"):
+    """Loss against step (or epoch); call again on the same ``ax`` to compare runs."""
+    ax = _axes(ax)
+    ax.plot(np.arange(len(losses)), np.asarray(losses), label=label)
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.set_title(title)
+    if log_scale:
+        ax.set_yscale("log")
+    if label is not None:
+        ax.legend()
+    return ax
+
+
+def plot_decision_boundary(predict: Callable, X, y, ax=None, resolution: int = 200,
+                           title: str | None = None):
+    """Colour the unit square (padded) by ``predict(points)``, a probability in [0, 1]
+    for points of shape ``(M, 2)``, and mark the data ``X (N, 2)`` with labels ``y (N,)``."""
+    ax = _axes(ax)
+    X, y = np.asarray(X), np.asarray(y)
+    lo, hi = X.min() - 0.25, X.max() + 0.25
+    grid = np.linspace(lo, hi, resolution)
+    xx, yy = np.meshgrid(grid, grid)
+    points = jnp.asarray(np.stack([xx.ravel(), yy.ravel()], axis=1), dtype=jnp.float32)
+    probs = np.asarray(predict(points)).reshape(xx.shape)
+    ax.contourf(xx, yy, probs, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.8)
+    ax.contour(xx, yy, probs, levels=[0.5], colors="black", linewidths=1.5)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="RdBu_r", vmin=0, vmax=1, s=120,
+               edgecolors="black", linewidths=1.5, zorder=3)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_aspect("equal")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_digits(images, labels, predictions=None, n_cols: int = 8, n_rows: int = 2):
+    """A grid of 28x28 digits from ``images (N, 784)``, titled with their labels
+    (and predictions, in red when wrong). Returns the figure."""
+    n = min(len(images), n_cols * n_rows)
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.3 * n_cols, 1.5 * n_rows))
+    for i, ax in enumerate(np.ravel(axes)):
+        ax.axis("off")
+        if i >= n:
+            continue
+        ax.imshow(np.asarray(images[i]).reshape(28, 28), cmap="gray_r")
+        if predictions is None:
+            ax.set_title(f"{int(labels[i])}")
+        else:
+            wrong = int(predictions[i]) != int(labels[i])
+            ax.set_title(f"pred {int(predictions[i])}\ntrue {int(labels[i])}",
+                         color="crimson" if wrong else "black", fontsize=9)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set up the environment (first time only) and build the book into _build/html.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup_env.sh
+.venv/bin/jupyter-book build -W --keep-going .
+echo
+echo "The book is built. Open $(pwd)/_build/html/index.html in a browser,"
+echo "or serve it: .venv/bin/python -m http.server -d _build/html 8000  (then http://127.0.0.1:8000)"
