@@ -18,3 +18,16 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]; then
   "$venv/bin/python" -m pip install --quiet --no-deps -e .
   echo "$wanted" > "$stamp"
 fi
+
+# --- Wheelhouse for tests/test_colab_install.py (offline install-path test) ---------
+# A jax/jaxlib pair OLDER than the pinned one, standing in for "Colab's own JAX": the test
+# installs it into a fresh virtual environment, then installs `helpers` from this checkout
+# with --no-index and checks that jax stays at this version. Downloaded once, never installed
+# into .venv. (jax refuses a jaxlib newer than itself, so the pair must match.)
+wheelhouse="$venv/wheelhouse"
+colab_jax="0.10.1"
+if ! ls "$wheelhouse"/jax-"$colab_jax"-*.whl "$wheelhouse"/jaxlib-"$colab_jax"-*.whl >/dev/null 2>&1; then
+  echo "Downloading jax/jaxlib $colab_jax into $wheelhouse for the install-path test ..."
+  "$venv/bin/python" -m pip download --quiet --no-deps --only-binary=:all: \
+    -d "$wheelhouse" "jax==$colab_jax" "jaxlib==$colab_jax"
+fi
