@@ -8,13 +8,13 @@ from .losses import accuracy, binary_cross_entropy_with_logits, mse, softmax_cro
 from .model import init_mlp, mlp_forward
 from .plotting import plot_decision_boundary, plot_digits, plot_loss_curve
 from .timing import Timing, format_seconds, time_function
-from .updates import sgd_update
+from .updates import adam_init, adam_update, momentum_init, momentum_update, sgd_update
 
 __all__ = [
     "xor_data", "load_mnist",
     "init_mlp", "mlp_forward",
     "mse", "binary_cross_entropy_with_logits", "softmax_cross_entropy", "accuracy",
-    "sgd_update",
+    "sgd_update", "momentum_init", "momentum_update", "adam_init", "adam_update",
     "plot_loss_curve", "plot_decision_boundary", "plot_digits",
     "Timing", "time_function", "format_seconds",
 ]
