@@ -84,3 +84,209 @@ def check_function(name: str, fn: Callable, reference: Callable, cases: Sequence
 # ---------------------------------------------------------------------------
 # Chapter checks. Each one names the exercise it belongs to.
 # ---------------------------------------------------------------------------
+
+# Chapter 01: the XOR problem ------------------------------------------------
+
+_XOR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+_XOR_SHOWN = "the inputs (0,0), (0,1), (1,0), (1,1)"
+
+
+def check_and_gate(w, b) -> bool:
+    """Exercise ex-01-and-gate: ``w`` of shape ``(2,)`` and a number ``b`` such that the
+    linear classifier ``X @ w + b > 0`` computes AND on the four XOR inputs."""
+    w_array = np.asarray(w, dtype=np.float32)
+    b_array = np.asarray(b, dtype=np.float32)
+    if w_array.shape != (2,):
+        return _failed(f"w should have shape (2,), one weight per input; got shape {w_array.shape}.")
+    if b_array.size != 1:
+        return _failed(f"b should be a single number; got shape {b_array.shape}.")
+    got = (_XOR_INPUTS @ w_array + b_array.reshape(()) > 0).astype(np.float32)
+    expected = np.array([0, 0, 0, 1], dtype=np.float32)
+    return check_value(f"the AND gate (X @ w + b > 0) on {_XOR_SHOWN}", got, expected)
+
+
+def check_xor_network(forward: Callable) -> bool:
+    """Exercise ex-01-xor-network: ``forward(X)`` maps the four inputs ``X (4, 2)`` to
+    exactly ``[0, 1, 1, 0]`` (shape ``(4,)`` or ``(4, 1)``, to within 1e-4)."""
+    if not callable(forward):
+        return _failed(f"xor_network should be a function, got {type(forward).__name__}.")
+    try:
+        got = np.asarray(forward(jax.numpy.asarray(_XOR_INPUTS)), dtype=np.float32)
+    except Exception as exc:  # show the learner's error as a hint
+        return _failed(f"xor_network(X) raised {type(exc).__name__}: {exc}")
+    if got.shape in ((4, 1), (1, 4)):
+        got = got.reshape(4)
+    expected = np.array([0, 1, 1, 0], dtype=np.float32)
+    return check_value(f"xor_network(X) on {_XOR_SHOWN}", got, expected, atol=1e-4, rtol=0.0)
+
+
+# Chapter 02: the forward pass -----------------------------------------------
+
+_ACTIVATION_CASES = [
+    (jax.numpy.array([-3.0, -0.5, 0.0, 0.5, 3.0]),),
+    (jax.numpy.array([[-1.0, 2.0], [4.0, -0.25]]),),
+    (jax.numpy.array([-100.0, 100.0]),),
+]
+
+
+def check_relu(relu: Callable) -> bool:
+    """Exercise ex-02-activations: ``relu(z)`` is ``max(z, 0)`` elementwise, any shape."""
+    return check_function("relu", relu, jax.nn.relu, _ACTIVATION_CASES)
+
+
+def check_sigmoid(sigmoid: Callable) -> bool:
+    """Exercise ex-02-activations: ``sigmoid(z)`` is ``1 / (1 + exp(-z))`` elementwise,
+    any shape, and finite for inputs like -100 and 100."""
+    return check_function("sigmoid", sigmoid, jax.nn.sigmoid, _ACTIVATION_CASES)
+
+
+def check_forward(forward: Callable) -> bool:
+    """Exercise ex-02-forward: ``forward(params, x)`` equals ``helpers.mlp_forward`` (ReLU
+    hidden layers, linear output) for networks of any depth, on one example and on a batch."""
+    from .model import init_mlp, mlp_forward  # local: checks must not import chapters' code
+
+    if not callable(forward):
+        return _failed(f"forward should be a function, got {type(forward).__name__}.")
+    key = jax.random.key(2)
+    k_small, k_deep, k_x, k_bias = jax.random.split(key, 4)
+    small = init_mlp(k_small, [2, 16, 1], scale=1.0)
+    deep = init_mlp(k_deep, [3, 4, 5, 2])
+    # Non-zero biases, so that a forgotten bias shows.
+    deep = [(W, 0.5 * jax.random.normal(k, b.shape)) for (W, b), k
+            in zip(deep, jax.random.split(k_bias, len(deep)))]
+    X_small = jax.numpy.asarray(_XOR_INPUTS)
+    X_deep = jax.random.normal(k_x, (5, 3))
+    cases = [
+        ("a 2-16-1 network on one example x = [0. 1.]", small, X_small[1]),
+        ("a 2-16-1 network on the batch of four XOR inputs", small, X_small),
+        ("a 3-4-5-2 network (three layers, non-zero biases) on a batch of 5", deep, X_deep),
+    ]
+    for description, params, x in cases:
+        expected = mlp_forward(params, x)
+        try:
+            got = forward(params, x)
+        except Exception as exc:  # show the learner's error as a hint
+            return _failed(f"forward on {description} raised {type(exc).__name__}: {exc}")
+        problem = _compare(got, expected, atol=1e-5, rtol=1e-5)
+        if problem is not None:
+            return _failed(f"forward on {description}: {problem}.")
+    return _passed(f"forward matches helpers.mlp_forward on all {len(cases)} test networks.")
+
+
+# ---------------------------------------------------------------------------
+# Chapter 03: losses
+# ---------------------------------------------------------------------------
+def _unfinished(fn: Callable) -> Callable:
+    """Wrap ``fn`` so that an unfinished answer (returning ``...`` or ``None``) reads as a hint."""
+    if not callable(fn):
+        return fn
+
+    def wrapped(*args):
+        result = fn(*args)
+        if result is None or result is Ellipsis:
+            raise NotImplementedError(f"it returned {result!r}; write the body of the function first")
+        return result
+
+    return wrapped
+
+
+def check_bce_with_logits(fn: Callable) -> bool:
+    """Exercise ex-03-stable-bce: ``fn(logits, targets)`` returns the mean binary
+    cross entropy from logits, finite and right even for logits of +-100 and +-1000."""
+    import jax.numpy as jnp
+
+    from .losses import binary_cross_entropy_with_logits
+
+    def f32(values):
+        return jnp.asarray(values, dtype=jnp.float32)
+
+    cases = [
+        (f32([2.0, -1.0]), f32([1.0, 0.0])),
+        (f32([0.5, -0.3, 1.7, -2.2]), f32([0.0, 1.0, 1.0, 0.0])),
+        (f32([100.0, -100.0, 100.0, -100.0]), f32([1.0, 0.0, 0.0, 1.0])),
+        (f32([1000.0, -1000.0]), f32([0.0, 0.0])),
+    ]
+    return check_function("bce_from_logits", _unfinished(fn), binary_cross_entropy_with_logits, cases,
+                          atol=1e-4, rtol=1e-5)
+
+
+def check_log_softmax(fn: Callable) -> bool:
+    """Exercise ex-03-log-softmax: ``fn(x)`` returns log softmax over the last axis,
+    for one vector or a batch of rows, without overflow for inputs in the thousands."""
+    import jax.numpy as jnp
+
+    cases = [
+        (jnp.array([1.0, 2.0, 3.0]),),
+        (jnp.array([1000.0, 2000.0, 3000.0]),),
+        (jnp.array([[1.0, 2.0, 3.0], [1000.0, 1000.0, 1000.0], [-5.0, 0.0, 5.0]]),),
+    ]
+    return check_function("log_softmax", _unfinished(fn), lambda x: jax.nn.log_softmax(x, axis=-1), cases,
+                          atol=1e-4, rtol=1e-5)
+
+
+# ---------------------------------------------------------------------------
+# Chapter 04: gradients
+# ---------------------------------------------------------------------------
+def check_weight_grads(grads) -> bool:
+    """Exercise ex-04-argnums: ``grads`` is the gradient of ``loss_xyp(x, y, params)``
+    with respect to ``params`` (``init_mlp(jax.random.key(0), [2, 16, 1])``, XOR data)."""
+    from .data import xor_data
+    from .losses import binary_cross_entropy_with_logits
+    from .model import init_mlp, mlp_forward
+
+    def loss_xyp(x, y, params):
+        return binary_cross_entropy_with_logits(mlp_forward(params, x)[:, 0], y)
+
+    if grads is None or grads is Ellipsis:
+        return _failed(f"grads is still {grads!r}: compute it with jax.grad first.")
+    params = init_mlp(jax.random.key(0), [2, 16, 1])
+    X, y = xor_data()
+    expected = jax.grad(loss_xyp, argnums=2)(X, y, params)
+    ok = check_value("grads", grads, expected)
+    if not ok and isinstance(grads, (jax.Array, np.ndarray)) and grads.shape in (X.shape, y.shape):
+        print("Hint: this has the shape of an input, so it is a gradient with respect to x or y. "
+              "Which argument does argnums pick?")
+    return ok
+
+
+class _Named:
+    """A function that shows a readable formula in check messages."""
+
+    def __init__(self, formula: str, fn: Callable):
+        self.formula, self.fn = formula, fn
+
+    def __call__(self, *args):
+        return self.fn(*args)
+
+    def __repr__(self) -> str:
+        return self.formula
+
+
+def _central_difference(f: Callable, x, eps: float):
+    import jax.numpy as jnp
+
+    grads = []
+    for i in range(x.shape[0]):
+        step = jnp.zeros_like(x).at[i].set(eps)
+        grads.append((f(x + step) - f(x - step)) / (2 * eps))
+    return jnp.stack(grads)
+
+
+def check_central_difference(fn: Callable) -> bool:
+    """Exercise ex-04-central-difference: ``fn(f, x, eps)`` returns the central-difference
+    gradient of a scalar function ``f`` at a 1-D float32 array ``x``, one entry per element.
+
+    A large ``eps = 0.1`` is used on purpose: it makes the central formula's answer differ
+    visibly from the exact gradient and from a one-sided difference.
+    """
+    import jax.numpy as jnp
+
+    functions = [
+        _Named("f(x) = sum(x**2)", lambda x: jnp.sum(x ** 2)),
+        _Named("f(x) = sum(sin(x))", lambda x: jnp.sum(jnp.sin(x))),
+        _Named("f(x) = x[0]**3 * x[1]", lambda x: x[0] ** 3 * x[1]),
+    ]
+    xs = [jnp.array([1.0, -2.0, 3.0]), jnp.array([0.5, 1.0, 2.0, -1.5]), jnp.array([2.0, 0.5])]
+    cases = [(f, x, 0.1) for f, x in zip(functions, xs)]
+    return check_function("central_difference", _unfinished(fn), _central_difference, cases,
+                          atol=1e-4, rtol=1e-4)
