@@ -290,3 +290,122 @@ def check_central_difference(fn: Callable) -> bool:
     cases = [(f, x, 0.1) for f, x in zip(functions, xs)]
     return check_function("central_difference", _unfinished(fn), _central_difference, cases,
                           atol=1e-4, rtol=1e-4)
+
+
+# ---------------------------------------------------------------------------
+# Chapter 03: losses
+# ---------------------------------------------------------------------------
+def _unfinished(fn: Callable) -> Callable:
+    """Wrap ``fn`` so that an unfinished answer (returning ``...`` or ``None``) reads as a hint."""
+    if not callable(fn):
+        return fn
+
+    def wrapped(*args):
+        result = fn(*args)
+        if result is None or result is Ellipsis:
+            raise NotImplementedError(f"it returned {result!r}; write the body of the function first")
+        return result
+
+    return wrapped
+
+
+def check_bce_with_logits(fn: Callable) -> bool:
+    """Exercise ex-03-stable-bce: ``fn(logits, targets)`` returns the mean binary
+    cross entropy from logits, finite and right even for logits of +-100 and +-1000."""
+    import jax.numpy as jnp
+
+    from .losses import binary_cross_entropy_with_logits
+
+    def f32(values):
+        return jnp.asarray(values, dtype=jnp.float32)
+
+    cases = [
+        (f32([2.0, -1.0]), f32([1.0, 0.0])),
+        (f32([0.5, -0.3, 1.7, -2.2]), f32([0.0, 1.0, 1.0, 0.0])),
+        (f32([100.0, -100.0, 100.0, -100.0]), f32([1.0, 0.0, 0.0, 1.0])),
+        (f32([1000.0, -1000.0]), f32([0.0, 0.0])),
+    ]
+    return check_function("bce_from_logits", _unfinished(fn), binary_cross_entropy_with_logits, cases,
+                          atol=1e-4, rtol=1e-5)
+
+
+def check_log_softmax(fn: Callable) -> bool:
+    """Exercise ex-03-log-softmax: ``fn(x)`` returns log softmax over the last axis,
+    for one vector or a batch of rows, without overflow for inputs in the thousands."""
+    import jax.numpy as jnp
+
+    cases = [
+        (jnp.array([1.0, 2.0, 3.0]),),
+        (jnp.array([1000.0, 2000.0, 3000.0]),),
+        (jnp.array([[1.0, 2.0, 3.0], [1000.0, 1000.0, 1000.0], [-5.0, 0.0, 5.0]]),),
+    ]
+    return check_function("log_softmax", _unfinished(fn), lambda x: jax.nn.log_softmax(x, axis=-1), cases,
+                          atol=1e-4, rtol=1e-5)
+
+
+# ---------------------------------------------------------------------------
+# Chapter 04: gradients
+# ---------------------------------------------------------------------------
+def check_weight_grads(grads) -> bool:
+    """Exercise ex-04-argnums: ``grads`` is the gradient of ``loss_xyp(x, y, params)``
+    with respect to ``params`` (``init_mlp(jax.random.key(0), [2, 16, 1])``, XOR data)."""
+    from .data import xor_data
+    from .losses import binary_cross_entropy_with_logits
+    from .model import init_mlp, mlp_forward
+
+    def loss_xyp(x, y, params):
+        return binary_cross_entropy_with_logits(mlp_forward(params, x)[:, 0], y)
+
+    if grads is None or grads is Ellipsis:
+        return _failed(f"grads is still {grads!r}: compute it with jax.grad first.")
+    params = init_mlp(jax.random.key(0), [2, 16, 1])
+    X, y = xor_data()
+    expected = jax.grad(loss_xyp, argnums=2)(X, y, params)
+    ok = check_value("grads", grads, expected)
+    if not ok and isinstance(grads, (jax.Array, np.ndarray)) and grads.shape in (X.shape, y.shape):
+        print("Hint: this has the shape of an input, so it is a gradient with respect to x or y. "
+              "Which argument does argnums pick?")
+    return ok
+
+
+class _Named:
+    """A function that shows a readable formula in check messages."""
+
+    def __init__(self, formula: str, fn: Callable):
+        self.formula, self.fn = formula, fn
+
+    def __call__(self, *args):
+        return self.fn(*args)
+
+    def __repr__(self) -> str:
+        return self.formula
+
+
+def _central_difference(f: Callable, x, eps: float):
+    import jax.numpy as jnp
+
+    grads = []
+    for i in range(x.shape[0]):
+        step = jnp.zeros_like(x).at[i].set(eps)
+        grads.append((f(x + step) - f(x - step)) / (2 * eps))
+    return jnp.stack(grads)
+
+
+def check_central_difference(fn: Callable) -> bool:
+    """Exercise ex-04-central-difference: ``fn(f, x, eps)`` returns the central-difference
+    gradient of a scalar function ``f`` at a 1-D float32 array ``x``, one entry per element.
+
+    A large ``eps = 0.1`` is used on purpose: it makes the central formula's answer differ
+    visibly from the exact gradient and from a one-sided difference.
+    """
+    import jax.numpy as jnp
+
+    functions = [
+        _Named("f(x) = sum(x**2)", lambda x: jnp.sum(x ** 2)),
+        _Named("f(x) = sum(sin(x))", lambda x: jnp.sum(jnp.sin(x))),
+        _Named("f(x) = x[0]**3 * x[1]", lambda x: x[0] ** 3 * x[1]),
+    ]
+    xs = [jnp.array([1.0, -2.0, 3.0]), jnp.array([0.5, 1.0, 2.0, -1.5]), jnp.array([2.0, 0.5])]
+    cases = [(f, x, 0.1) for f, x in zip(functions, xs)]
+    return check_function("central_difference", _unfinished(fn), _central_difference, cases,
+                          atol=1e-4, rtol=1e-4)
