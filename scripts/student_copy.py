@@ -1,0 +1,94 @@
+"""Write student copies of chapters: solutions removed, exercise outputs cleared.
+
+    .venv/bin/python scripts/student_copy.py                 # every chapter -> student/
+    .venv/bin/python scripts/student_copy.py 01 04_grad      # chosen chapters
+    .venv/bin/python scripts/student_copy.py chapters/06_jit.ipynb --out handout/
+
+A chapter can be named by its number (``04``), its name (``04_grad``) or its path.
+The work is done by nbconvert's ``TagRemovePreprocessor`` (see CONTRIBUTING.md for the tags):
+cells tagged ``solution`` are removed; cells tagged ``exercise`` (the ``# your code here``
+starters and the self-checks) keep their code but lose their outputs. Every copy is checked
+with ``nbformat.validate`` before it is written.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+from nbconvert.exporters import NotebookExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from traitlets.config import Config
+
+REPO = Path(__file__).resolve().parent.parent
+CHAPTERS = REPO / "chapters"
+SOLUTION_TAG = "solution"
+EXERCISE_TAG = "exercise"
+
+
+def find_chapters(names: list[str]) -> list[Path]:
+    """The chapter notebooks named on the command line (all of them when none is named)."""
+    every = sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+    if not names:
+        if not every:
+            raise SystemExit(f"No chapter notebooks in {CHAPTERS}.")
+        return every
+    chosen = []
+    for name in names:
+        path = Path(name)
+        if path.suffix == ".ipynb" and path.is_file():
+            chosen.append(path.resolve())
+            continue
+        stem = path.name.removesuffix(".ipynb")
+        matches = [nb for nb in every if nb.stem == stem or nb.stem.split("_")[0] == stem]
+        if len(matches) != 1:
+            known = ", ".join(nb.stem for nb in every) or "none"
+            raise SystemExit(f"No single chapter matches {name!r} (chapters: {known}).")
+        chosen.append(matches[0])
+    return chosen
+
+
+def make_exporter() -> NotebookExporter:
+    """A notebook-to-notebook exporter that applies the course's tag rules."""
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {SOLUTION_TAG}
+    config.TagRemovePreprocessor.remove_all_outputs_tags = {EXERCISE_TAG}
+    exporter = NotebookExporter(config=config)
+    exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
+    return exporter
+
+
+def student_copy(source: Path, out_dir: Path, exporter: NotebookExporter | None = None) -> Path:
+    """Write the student copy of one chapter notebook into ``out_dir``; return its path."""
+    exporter = exporter or make_exporter()
+    body, _ = exporter.from_filename(str(source))
+    notebook = nbformat.reads(body, as_version=4)
+    nbformat.validate(notebook)  # raises nbformat.ValidationError on an invalid notebook
+    left = [i for i, cell in enumerate(notebook.cells)
+            if SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])]
+    if left:  # cannot happen with the preprocessor enabled; guard against config mistakes
+        raise RuntimeError(f"{source.name}: solution cells survived: {left}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / source.name
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("chapters", nargs="*",
+                        help="chapters to copy: 04, 04_grad or chapters/04_grad.ipynb (default: all)")
+    parser.add_argument("--out", type=Path, default=REPO / "student",
+                        help="folder for the student copies (default: student/, git-ignored)")
+    args = parser.parse_args(argv)
+    exporter = make_exporter()
+    for source in find_chapters(args.chapters):
+        target = student_copy(source, args.out, exporter)
+        print(f"{source.name} -> {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
