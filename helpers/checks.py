@@ -94,8 +94,11 @@ _XOR_SHOWN = "the inputs (0,0), (0,1), (1,0), (1,1)"
 def check_and_gate(w, b) -> bool:
     """Exercise ex-01-and-gate: ``w`` of shape ``(2,)`` and a number ``b`` such that the
     linear classifier ``X @ w + b > 0`` computes AND on the four XOR inputs."""
-    w_array = np.asarray(w, dtype=np.float32)
-    b_array = np.asarray(b, dtype=np.float32)
+    try:
+        w_array = np.asarray(w, dtype=np.float32)
+        b_array = np.asarray(b, dtype=np.float32)
+    except (TypeError, ValueError):
+        return _failed(f"w and b should be numbers, got w={w!r} and b={b!r}.")
     if w_array.shape != (2,):
         return _failed(f"w should have shape (2,), one weight per input; got shape {w_array.shape}.")
     if b_array.size != 1:
@@ -111,9 +114,12 @@ def check_xor_network(forward: Callable) -> bool:
     if not callable(forward):
         return _failed(f"xor_network should be a function, got {type(forward).__name__}.")
     try:
-        got = np.asarray(forward(jax.numpy.asarray(_XOR_INPUTS)), dtype=np.float32)
+        result = forward(jax.numpy.asarray(_XOR_INPUTS))
     except Exception as exc:  # show the learner's error as a hint
         return _failed(f"xor_network(X) raised {type(exc).__name__}: {exc}")
+    if result is None or result is Ellipsis:
+        return _failed(f"xor_network(X) returned {result!r}: does it end with a `return`?")
+    got = np.asarray(result, dtype=np.float32)
     if got.shape in ((4, 1), (1, 4)):
         got = got.reshape(4)
     expected = np.array([0, 1, 1, 0], dtype=np.float32)
@@ -292,120 +298,67 @@ def check_central_difference(fn: Callable) -> bool:
                           atol=1e-4, rtol=1e-4)
 
 
-# ---------------------------------------------------------------------------
-# Chapter 03: losses
-# ---------------------------------------------------------------------------
-def _unfinished(fn: Callable) -> Callable:
-    """Wrap ``fn`` so that an unfinished answer (returning ``...`` or ``None``) reads as a hint."""
-    if not callable(fn):
-        return fn
+# Chapter 05: training ----------------------------------------------------------
 
-    def wrapped(*args):
-        result = fn(*args)
-        if result is None or result is Ellipsis:
-            raise NotImplementedError(f"it returned {result!r}; write the body of the function first")
-        return result
-
-    return wrapped
+def _sgd_reference(params, grads, lr):
+    return jax.tree_util.tree_map(lambda p, g: p - lr * g, params, grads)
 
 
-def check_bce_with_logits(fn: Callable) -> bool:
-    """Exercise ex-03-stable-bce: ``fn(logits, targets)`` returns the mean binary
-    cross entropy from logits, finite and right even for logits of +-100 and +-1000."""
+def check_sgd_update(fn: Callable) -> bool:
+    """Exercise ex-05-sgd-update: ``fn(params, grads, lr)`` returns ``p - lr * g`` for every
+    leaf of any pytree, keeping its structure (a list of ``(W, b)`` tuples, a dictionary, ...)."""
     import jax.numpy as jnp
 
-    from .losses import binary_cross_entropy_with_logits
-
-    def f32(values):
-        return jnp.asarray(values, dtype=jnp.float32)
-
-    cases = [
-        (f32([2.0, -1.0]), f32([1.0, 0.0])),
-        (f32([0.5, -0.3, 1.7, -2.2]), f32([0.0, 1.0, 1.0, 0.0])),
-        (f32([100.0, -100.0, 100.0, -100.0]), f32([1.0, 0.0, 0.0, 1.0])),
-        (f32([1000.0, -1000.0]), f32([0.0, 0.0])),
-    ]
-    return check_function("bce_from_logits", _unfinished(fn), binary_cross_entropy_with_logits, cases,
-                          atol=1e-4, rtol=1e-5)
+    mlp = [(jnp.array([[1.0, -2.0], [0.5, 3.0]]), jnp.array([0.1, -0.1])),
+           (jnp.array([[2.0], [-1.0]]), jnp.array([0.5]))]
+    mlp_grads = [(jnp.array([[0.5, 1.0], [-1.0, 2.0]]), jnp.array([1.0, -2.0])),
+                 (jnp.array([[-3.0], [0.25]]), jnp.array([4.0]))]
+    nested = {"scale": jnp.array(2.0), "layer": {"w": jnp.array([1.0, 2.0, 3.0])}}
+    nested_grads = {"scale": jnp.array(-1.0), "layer": {"w": jnp.array([0.5, -0.5, 1.0])}}
+    cases = [(mlp, mlp_grads, 0.1), (mlp, mlp_grads, 0.5), (nested, nested_grads, 0.1)]
+    return check_function("sgd_update", _unfinished(fn), _sgd_reference, cases)
 
 
-def check_log_softmax(fn: Callable) -> bool:
-    """Exercise ex-03-log-softmax: ``fn(x)`` returns log softmax over the last axis,
-    for one vector or a batch of rows, without overflow for inputs in the thousands."""
+def _train_xor_reference(seed: int, hidden: int, lr: float, steps: int):
     import jax.numpy as jnp
 
-    cases = [
-        (jnp.array([1.0, 2.0, 3.0]),),
-        (jnp.array([1000.0, 2000.0, 3000.0]),),
-        (jnp.array([[1.0, 2.0, 3.0], [1000.0, 1000.0, 1000.0], [-5.0, 0.0, 5.0]]),),
-    ]
-    return check_function("log_softmax", _unfinished(fn), lambda x: jax.nn.log_softmax(x, axis=-1), cases,
-                          atol=1e-4, rtol=1e-5)
-
-
-# ---------------------------------------------------------------------------
-# Chapter 04: gradients
-# ---------------------------------------------------------------------------
-def check_weight_grads(grads) -> bool:
-    """Exercise ex-04-argnums: ``grads`` is the gradient of ``loss_xyp(x, y, params)``
-    with respect to ``params`` (``init_mlp(jax.random.key(0), [2, 16, 1])``, XOR data)."""
     from .data import xor_data
     from .losses import binary_cross_entropy_with_logits
     from .model import init_mlp, mlp_forward
+    from .updates import sgd_update
 
-    def loss_xyp(x, y, params):
-        return binary_cross_entropy_with_logits(mlp_forward(params, x)[:, 0], y)
-
-    if grads is None or grads is Ellipsis:
-        return _failed(f"grads is still {grads!r}: compute it with jax.grad first.")
-    params = init_mlp(jax.random.key(0), [2, 16, 1])
     X, y = xor_data()
-    expected = jax.grad(loss_xyp, argnums=2)(X, y, params)
-    ok = check_value("grads", grads, expected)
-    if not ok and isinstance(grads, (jax.Array, np.ndarray)) and grads.shape in (X.shape, y.shape):
-        print("Hint: this has the shape of an input, so it is a gradient with respect to x or y. "
-              "Which argument does argnums pick?")
-    return ok
+
+    def loss_fn(params):
+        return binary_cross_entropy_with_logits(mlp_forward(params, X)[:, 0], y)
+
+    @jax.jit
+    def step(params):
+        loss, grads = jax.value_and_grad(loss_fn)(params)
+        return sgd_update(params, grads, lr), loss
+
+    params = init_mlp(jax.random.key(seed), [2, hidden, 1])
+    losses = []
+    for _ in range(steps):
+        params, loss = step(params)
+        losses.append(loss)
+    return jnp.stack(losses)
 
 
-class _Named:
-    """A function that shows a readable formula in check messages."""
-
-    def __init__(self, formula: str, fn: Callable):
-        self.formula, self.fn = formula, fn
-
-    def __call__(self, *args):
-        return self.fn(*args)
-
-    def __repr__(self) -> str:
-        return self.formula
-
-
-def _central_difference(f: Callable, x, eps: float):
+def check_train_xor(fn: Callable) -> bool:
+    """Exercise ex-05-train-xor: ``fn(seed, hidden, lr, steps)`` trains a 2-``hidden``-1 MLP
+    on XOR (full-batch gradient descent on binary cross entropy from logits, initialised with
+    ``init_mlp(jax.random.key(seed), [2, hidden, 1])``) and returns the ``(steps,)`` losses,
+    each measured *before* its update."""
     import jax.numpy as jnp
 
-    grads = []
-    for i in range(x.shape[0]):
-        step = jnp.zeros_like(x).at[i].set(eps)
-        grads.append((f(x + step) - f(x - step)) / (2 * eps))
-    return jnp.stack(grads)
+    if not callable(fn):
+        return _failed(f"train_xor should be a function, got {type(fn).__name__}.")
+    unfinished = _unfinished(fn)
 
+    def as_array(*args):
+        result = unfinished(*args)
+        return jnp.asarray(result, dtype=jnp.float32).reshape(-1) if isinstance(result, list) else result
 
-def check_central_difference(fn: Callable) -> bool:
-    """Exercise ex-04-central-difference: ``fn(f, x, eps)`` returns the central-difference
-    gradient of a scalar function ``f`` at a 1-D float32 array ``x``, one entry per element.
-
-    A large ``eps = 0.1`` is used on purpose: it makes the central formula's answer differ
-    visibly from the exact gradient and from a one-sided difference.
-    """
-    import jax.numpy as jnp
-
-    functions = [
-        _Named("f(x) = sum(x**2)", lambda x: jnp.sum(x ** 2)),
-        _Named("f(x) = sum(sin(x))", lambda x: jnp.sum(jnp.sin(x))),
-        _Named("f(x) = x[0]**3 * x[1]", lambda x: x[0] ** 3 * x[1]),
-    ]
-    xs = [jnp.array([1.0, -2.0, 3.0]), jnp.array([0.5, 1.0, 2.0, -1.5]), jnp.array([2.0, 0.5])]
-    cases = [(f, x, 0.1) for f, x in zip(functions, xs)]
-    return check_function("central_difference", _unfinished(fn), _central_difference, cases,
-                          atol=1e-4, rtol=1e-4)
+    cases = [(0, 16, 0.5, 30), (1, 4, 1.0, 20)]
+    return check_function("train_xor", as_array, _train_xor_reference, cases, atol=1e-4, rtol=1e-3)

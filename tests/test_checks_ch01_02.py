@@ -154,3 +154,9 @@ def test_forward_rejects_wrong_answers(capsys, forward, fragment):
 def test_forward_reports_errors(capsys):
     _assert_result(capsys, checks.check_forward(lambda params, x: params[5]), False,
                    "raised IndexError")
+
+
+def test_unfinished_starters_get_a_kind_message(capsys):
+    _assert_result(capsys, checks.check_and_gate(..., ...), False, "w and b should be numbers")
+    _assert_result(capsys, checks.check_xor_network(lambda X: ...), False,
+                   "returned Ellipsis: does it end with a `return`?")
