@@ -8,6 +8,7 @@ from .losses import accuracy, binary_cross_entropy_with_logits, mse, softmax_cro
 from .model import init_mlp, mlp_forward
 from .plotting import plot_decision_boundary, plot_digits, plot_loss_curve
 from .timing import Timing, format_seconds, time_function
+from .training import evaluate, make_batches, predict, scan_epoch, sgd_step, train_epoch
 from .updates import adam_init, adam_update, momentum_init, momentum_update, sgd_update
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "sgd_update", "momentum_init", "momentum_update", "adam_init", "adam_update",
     "plot_loss_curve", "plot_decision_boundary", "plot_digits",
     "Timing", "time_function", "format_seconds",
+    "train_epoch", "evaluate", "predict", "make_batches", "scan_epoch", "sgd_step",
 ]
 __version__ = "0.1.0"
