@@ -31,3 +31,17 @@ if ! ls "$wheelhouse"/jax-"$colab_jax"-*.whl "$wheelhouse"/jaxlib-"$colab_jax"-*
   "$venv/bin/python" -m pip download --quiet --no-deps --only-binary=:all: \
     -d "$wheelhouse" "jax==$colab_jax" "jaxlib==$colab_jax"
 fi
+
+# --- MathJax for tests/test_browser.py (offline browser test) --------------------------
+# The book loads MathJax 3 from its CDN; the browser test has no network, so it answers those
+# requests from this copy of the same npm package (npm pack needs only the npm registry).
+mathjax="$wheelhouse/mathjax-3.2.2.tgz"
+if [ ! -s "$mathjax" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "Downloading MathJax 3.2.2 into $wheelhouse for the browser test ..."
+    mkdir -p "$wheelhouse"
+    (cd "$wheelhouse" && npm pack --silent mathjax@3.2.2 >/dev/null)
+  else
+    echo "npm not found: the browser test will not be able to render math (apt-get install -y npm)."
+  fi
+fi
