@@ -19,6 +19,12 @@ class Timing:
     best: float
     repeats: int
 
+    @property
+    def compile_estimate(self) -> float:
+        """The first call's extra cost over a typical call: for a jitted
+        function, about the time spent tracing and compiling."""
+        return max(self.first_call - self.median, 0.0)
+
     def __str__(self) -> str:
         return (f"first call {format_seconds(self.first_call)}, then median "
                 f"{format_seconds(self.median)} over {self.repeats} runs")
@@ -26,6 +32,8 @@ class Timing:
 
 def format_seconds(seconds: float) -> str:
     """``0.0000123`` -> ``'12.3 µs'``: three significant figures and a unit."""
+    if seconds >= 1000:
+        return f"{seconds:.0f} s"
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
         if seconds >= scale:
             return f"{seconds / scale:.3g} {unit}"
