@@ -362,3 +362,101 @@ def check_train_xor(fn: Callable) -> bool:
 
     cases = [(0, 16, 0.5, 30), (1, 4, 1.0, 20)]
     return check_function("train_xor", as_array, _train_xor_reference, cases, atol=1e-4, rtol=1e-3)
+
+
+# ---------------------------------------------------------------------------
+# Chapter 06: jit
+# ---------------------------------------------------------------------------
+def _jit_hint(name: str, fn: Callable, args: tuple) -> str | None:
+    """Why ``jax.jit(fn)(*args)`` cannot trace, as a hint, or ``None`` if it can."""
+    try:
+        jax.jit(fn)(*args)
+    except (jax.errors.ConcretizationTypeError, ValueError) as exc:
+        if isinstance(exc, ValueError) and "truth value of an array" not in str(exc):
+            return None  # another error: check_function reports it with the inputs
+        return (f"{name} does not work under jax.jit ({type(exc).__name__}): it uses an array's "
+                "value in Python (an `if`, `and`/`or`, `bool(...)`, `float(...)`); "
+                "use jnp.where instead")
+    except Exception:  # other errors are reported with the inputs by check_function
+        return None
+    return None
+
+
+def _soft_threshold_reference(x, t):
+    import jax.numpy as jnp
+
+    return jnp.where(x > t, x - t, jnp.where(x < -t, x + t, 0.0))
+
+
+def check_soft_threshold(soft_threshold: Callable) -> bool:
+    """Exercise ex-06-soft-threshold: ``soft_threshold(x, t)`` under ``jax.jit`` is
+    ``x - t`` above ``t``, ``x + t`` below ``-t`` and 0 in between, for any shape of ``x``."""
+    import jax.numpy as jnp
+
+    if not callable(soft_threshold):
+        return _failed(f"soft_threshold should be a function, got {type(soft_threshold).__name__}.")
+    cases = [
+        (jnp.array([-3.0, -1.0, -0.25, 0.0, 0.25, 1.0, 3.0]), 0.5),
+        (jnp.array([[2.0, -2.0], [0.1, -0.1]]), 1.5),
+        (jnp.array([-1.0, 0.0, 2.0]), 0.0),
+    ]
+    hint = _jit_hint("soft_threshold", _unfinished(soft_threshold), cases[0])
+    if hint is not None:
+        return _failed(hint + ".")
+    return check_function("jax.jit(soft_threshold)", jax.jit(_unfinished(soft_threshold)),
+                          _soft_threshold_reference, cases)
+
+
+def _descent_path_reference(x0, lr, steps):
+    x, path = float(x0), []
+    for _ in range(steps):
+        x = x - lr * 2.0 * (x - 3.0)
+        path.append(x)
+    return np.array(path, dtype=np.float32)
+
+
+def check_descent_path(descent_path: Callable) -> bool:
+    """Exercise ex-06-scan-descent: ``descent_path(x0, lr, steps)`` returns the ``(steps,)``
+    values of x after each gradient-descent step on ``(x - 3)**2``."""
+    cases = [(0.0, 0.1, 5), (10.0, 0.25, 4), (-2.0, 0.01, 3)]
+    return check_function("descent_path", _unfinished(descent_path), _descent_path_reference,
+                          cases, atol=1e-4)
+
+
+# ---------------------------------------------------------------------------
+# Chapter 07: MNIST
+# ---------------------------------------------------------------------------
+def _per_class_accuracy_reference(confusion):
+    confusion = np.asarray(confusion, dtype=np.float64)
+    return (np.diag(confusion) / confusion.sum(axis=1)).astype(np.float32)
+
+
+def check_per_class_accuracy(per_class_accuracy: Callable) -> bool:
+    """Exercise ex-07-per-class: ``per_class_accuracy(confusion)`` is, for each true class
+    (row), the fraction of its examples predicted correctly: ``diag / row sums``."""
+    rng = np.random.default_rng(7)
+    cases = [
+        (np.array([[5, 1, 0], [2, 6, 2], [0, 0, 4]]),),
+        (np.array([[9, 1], [3, 3]]),),
+        (rng.integers(1, 20, size=(10, 10)) + np.diag(rng.integers(50, 100, size=10)),),
+    ]
+    return check_function("per_class_accuracy", _unfinished(per_class_accuracy),
+                          _per_class_accuracy_reference, cases, atol=1e-5)
+
+
+def _top_k_accuracy_reference(logits, labels, k):
+    logits, labels = np.asarray(logits), np.asarray(labels)
+    top_k = np.argsort(-logits, axis=1)[:, :k]
+    return np.float32(np.mean(np.any(top_k == labels[:, None], axis=1)))
+
+
+def check_top_k_accuracy(top_k_accuracy: Callable) -> bool:
+    """Exercise ex-07-top-k: ``top_k_accuracy(logits, labels, k)`` is the fraction of rows
+    whose true label is among the ``k`` largest logits."""
+    logits = np.array([[2.0, 1.0, 0.1, -1.0], [0.5, 0.2, 3.0, 0.0], [0.0, 1.0, 2.0, 3.0],
+                       [4.0, 3.0, 2.0, 1.0], [1.0, 0.0, -1.0, 2.0], [0.3, 0.9, 0.1, 0.5]],
+                      dtype=np.float32)
+    labels = np.array([0, 1, 1, 3, 2, 3], dtype=np.int32)
+    cases = [(logits, labels, 1), (logits, labels, 2), (logits, labels, 3), (logits, labels, 4)]
+    return check_function("top_k_accuracy", _unfinished(top_k_accuracy), _top_k_accuracy_reference,
+                          cases, atol=1e-6)
