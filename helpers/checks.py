@@ -364,6 +364,116 @@ def check_train_xor(fn: Callable) -> bool:
     return check_function("train_xor", as_array, _train_xor_reference, cases, atol=1e-4, rtol=1e-3)
 
 
+def check_init(init: Callable) -> bool:
+    """Exercise ex-02-init: ``init(key, sizes, scale)`` returns the same list of ``(W, b)``
+    as ``helpers.init_mlp(key, sizes, scale)``: ``W (in, out)`` is ``scale`` times a normal
+    draw with the layer's key from ``jax.random.split(key, len(sizes) - 1)``, ``b`` is zeros."""
+    from .model import init_mlp  # local: checks must not import chapters' code
+
+    if not callable(init):
+        return _failed(f"init should be a function, got {type(init).__name__}.")
+    cases = [(7, [2, 16, 1], 0.1), (8, [3, 4, 5, 2], 1.0), (9, [5, 3], 0.5)]
+    for seed, sizes, scale in cases:
+        call = f"init(jax.random.key({seed}), {sizes}, scale={scale})"
+        expected = init_mlp(jax.random.key(seed), sizes, scale=scale)
+        try:
+            got = init(jax.random.key(seed), sizes, scale)
+        except Exception as exc:  # show the learner's error as a hint
+            return _failed(f"{call} raised {type(exc).__name__}: {exc}")
+        if isinstance(got, list):
+            got = [tuple(layer) if isinstance(layer, (list, tuple)) else layer for layer in got]
+        problem = _compare(got, expected, atol=1e-6, rtol=1e-6)
+        if problem is None:
+            continue
+        shapes_right = (jax.tree_util.tree_structure(got) == jax.tree_util.tree_structure(expected)
+                        and all(np.shape(g) == np.shape(e) for g, e in zip(
+                            jax.tree_util.tree_leaves(got), jax.tree_util.tree_leaves(expected))))
+        if shapes_right:
+            problem += (" The shapes are right; check that layer i draws its W with the i-th key of "
+                        "jax.random.split(key, len(sizes) - 1), multiplies by scale, and that b is zeros")
+        return _failed(f"{call}: {problem}.")
+    return _passed(f"init matches helpers.init_mlp on all {len(cases)} test networks.")
+
+
+# Chapter 08: optimizers and learning-rate schedules
+def _step_decay_reference(step, peak_lr, total_steps):
+    import jax.numpy as jnp
+
+    step = jnp.asarray(step, jnp.float32)
+    return peak_lr * jnp.where(step < total_steps / 2, 1.0,
+                               jnp.where(step < 0.75 * total_steps, 0.1, 0.01))
+
+
+def check_step_decay(fn: Callable) -> bool:
+    """Exercise ex-08-step-decay: ``fn(step, peak_lr, total_steps)`` is ``peak_lr`` for the
+    first half of training, ``peak_lr / 10`` from ``total_steps / 2``, ``peak_lr / 100`` from
+    ``3 * total_steps / 4``; it works on an array of steps and under ``jax.jit``."""
+    import jax.numpy as jnp
+
+    if not callable(fn):
+        return _failed(f"step_decay should be a function, got {type(fn).__name__}.")
+    unfinished = _unfinished(fn)
+    cases = [(0, 0.1, 1000), (499, 0.1, 1000), (500, 0.1, 1000), (749, 0.1, 1000),
+             (750, 0.1, 1000), (999, 0.1, 1000), (1500, 2e-3, 2000),
+             (jnp.arange(0, 1200, 100), 1.0, 1200)]
+    if not _check_function_quiet("step_decay", unfinished, _step_decay_reference, cases):
+        return False
+    call = "jax.jit(step_decay, static_argnums=2)(jnp.int32(1600), 1.0, 2000)"
+    try:
+        got = jax.jit(unfinished, static_argnums=2)(jnp.int32(1600), 1.0, 2000)
+    except Exception as exc:  # Python `if` on a traced step, for example
+        return _failed(f"{call} raised {type(exc).__name__}: {str(exc).splitlines()[0][:200]} "
+                       "Use jnp.where instead of if/else, so it works on traced steps.")
+    problem = _compare(got, 0.01, atol=1e-6, rtol=1e-5)
+    if problem is not None:
+        return _failed(f"{call}: {problem}.")
+    return _passed(f"step_decay matches the reference on all {len(cases)} test inputs, "
+                   "also under jax.jit.")
+
+
+def _check_function_quiet(name: str, fn: Callable, reference: Callable, cases: Sequence[tuple],
+                          atol: float = 1e-6, rtol: float = 1e-5) -> bool:
+    """Like :func:`check_function`, but prints only on failure (for checks with several parts)."""
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        ok = check_function(name, fn, reference, cases, atol=atol, rtol=rtol)
+    if not ok:
+        print(buffer.getvalue(), end="")
+    return ok
+
+
+def _rmsprop_reference(params, grads, state, lr, decay=0.9, eps=1e-8):
+    import jax.numpy as jnp
+
+    tree_map = jax.tree_util.tree_map
+    s = tree_map(lambda s, g: decay * s + (1 - decay) * g**2, state, grads)
+    return tree_map(lambda p, g, s: p - lr * g / (jnp.sqrt(s) + eps), params, grads, s), s
+
+
+def check_rmsprop_update(fn: Callable) -> bool:
+    """Exercise ex-08-rmsprop: ``fn(params, grads, state, lr, decay=0.9, eps=1e-8)`` returns
+    ``(new_params, new_state)`` with ``s = decay s + (1 - decay) g**2`` and
+    ``p = p - lr g / (sqrt(s) + eps)`` (the new ``s``) for every leaf of any pytree."""
+    import jax.numpy as jnp
+
+    def f32(values):
+        return jnp.asarray(values, dtype=jnp.float32)
+
+    p = {"w": f32([[1.0, -2.0], [0.5, 3.0]]), "b": f32([0.1, -0.1])}
+    g = {"w": f32([[0.2, -1.0], [4.0, 0.0]]), "b": f32([-0.3, 0.05])}
+    s = {"w": f32([[0.04, 0.5], [1.0, 0.2]]), "b": f32([0.0, 0.01])}
+    zeros = jax.tree_util.tree_map(jnp.zeros_like, p)
+    layers = [(f32([[1.0, 2.0]]), f32([0.0, -1.0]))]
+    layer_grads = [(f32([[0.5, -0.5]]), f32([2.0, 1e-3]))]
+    layer_state = [(f32([[0.1, 0.1]]), f32([3.0, 0.0]))]
+    cases = [(p, g, zeros, 0.1), (p, g, s, 0.01), (layers, layer_grads, layer_state, 0.5)]
+    return check_function("rmsprop_update", _unfinished(fn), _rmsprop_reference, cases,
+                          atol=1e-6, rtol=1e-5)
+
+
 # ---------------------------------------------------------------------------
 # Chapter 06: jit
 # ---------------------------------------------------------------------------

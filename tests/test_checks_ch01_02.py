@@ -160,3 +160,48 @@ def test_unfinished_starters_get_a_kind_message(capsys):
     _assert_result(capsys, checks.check_and_gate(..., ...), False, "w and b should be numbers")
     _assert_result(capsys, checks.check_xor_network(lambda X: ...), False,
                    "returned Ellipsis: does it end with a `return`?")
+
+
+# ex-02-init ---------------------------------------------------------------------
+
+def _init_reference(key, sizes, scale):
+    """The solution of ex-02-init."""
+    keys = jax.random.split(key, len(sizes) - 1)
+    return [(scale * jax.random.normal(k, (n_in, n_out)), jnp.zeros(n_out))
+            for k, n_in, n_out in zip(keys, sizes[:-1], sizes[1:])]
+
+
+def test_init_accepts_reference(capsys):
+    _assert_result(capsys, checks.check_init(_init_reference), True, "3 test networks")
+
+
+def _init_same_key(key, sizes, scale):  # reuses one key for every layer
+    return [(scale * jax.random.normal(key, (n_in, n_out)), jnp.zeros(n_out))
+            for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+
+
+def _init_transposed(key, sizes, scale):  # W of shape (out, in)
+    keys = jax.random.split(key, len(sizes) - 1)
+    return [(scale * jax.random.normal(k, (n_out, n_in)), jnp.zeros(n_out))
+            for k, n_in, n_out in zip(keys, sizes[:-1], sizes[1:])]
+
+
+def _init_no_scale(key, sizes, scale):
+    return _init_reference(key, sizes, 1.0)
+
+
+def _init_random_bias(key, sizes, scale):
+    keys = jax.random.split(key, len(sizes) - 1)
+    return [(scale * jax.random.normal(k, (n_in, n_out)), scale * jax.random.normal(k, (n_out,)))
+            for k, n_in, n_out in zip(keys, sizes[:-1], sizes[1:])]
+
+
+@pytest.mark.parametrize("init, fragment", [
+    (_init_same_key, "The shapes are right"),
+    (_init_transposed, "the shape differs: expected (2, 16), got (16, 2)"),
+    (_init_no_scale, "init(jax.random.key(7), [2, 16, 1], scale=0.1)"),
+    (_init_random_bias, "b is zeros"),
+    (lambda key, sizes, scale: _init_reference(key, sizes, scale)[:1], "the structure differs"),
+])
+def test_init_rejects_wrong_answers(capsys, init, fragment):
+    _assert_result(capsys, checks.check_init(init), False, fragment)
