@@ -41,6 +41,9 @@ def _failed(message: str) -> bool:
 
 def _compare(got, expected, atol: float, rtol: float) -> str | None:
     """``None`` if the pytrees ``got`` and ``expected`` agree, else why not."""
+    if got is None or got is Ellipsis:
+        return (f"the answer returned {got!r}: replace the `...` under `# your code here` "
+                "with your code and make sure it ends with `return`")
     got_leaves, got_tree = jax.tree_util.tree_flatten(got)
     exp_leaves, exp_tree = jax.tree_util.tree_flatten(expected)
     if got_tree != exp_tree:
@@ -570,3 +573,87 @@ def check_top_k_accuracy(top_k_accuracy: Callable) -> bool:
     cases = [(logits, labels, 1), (logits, labels, 2), (logits, labels, 3), (logits, labels, 4)]
     return check_function("top_k_accuracy", _unfinished(top_k_accuracy), _top_k_accuracy_reference,
                           cases, atol=1e-6)
+
+
+# Chapter 09: data-parallel training with jax.sharding
+def check_shard_batch(fn: Callable, mesh) -> bool:
+    """Exercise ex-09-shard-batch: ``fn(array)`` returns ``array`` with the same values,
+    placed on ``mesh`` with dimension 0 split along the ``"batch"`` axis and the other
+    dimensions whole (``NamedSharding(mesh, PartitionSpec("batch"))``)."""
+    import jax.numpy as jnp
+    from jax.sharding import NamedSharding, PartitionSpec
+
+    if not callable(fn):
+        return _failed(f"shard_batch should be a function, got {type(fn).__name__}.")
+    n = mesh.size
+    cases = [jnp.arange(4 * n * 8, dtype=jnp.float32).reshape(4 * n, 8),
+             jnp.arange(2 * n, dtype=jnp.int32),
+             jnp.ones((n, 3, 2), dtype=jnp.float32)]
+    for array in cases:
+        call = f"shard_batch(<{array.dtype} array of shape {tuple(array.shape)}>)"
+        try:
+            got = _unfinished(fn)(array)
+        except Exception as exc:  # show the learner's error as a hint
+            return _failed(f"{call} raised {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+        problem = _compare(got, array, atol=0, rtol=0)
+        if problem is not None:
+            return _failed(f"{call}: the values changed: {problem}.")
+        wanted = NamedSharding(mesh, PartitionSpec("batch"))
+        sharding = getattr(got, "sharding", None)
+        if sharding is None or not sharding.is_equivalent_to(wanted, array.ndim):
+            return _failed(
+                f"{call}: the layout is {sharding}, expected dimension 0 split over the "
+                f"{n} devices of the 'batch' axis and the rest whole, i.e. "
+                "NamedSharding(mesh, P('batch')).")
+    return _passed(f"shard_batch splits the first dimension over the {n} devices of the mesh "
+                   f"for all {len(cases)} test arrays.")
+
+
+def _data_parallel_loss(params, images, labels):
+    from .losses import softmax_cross_entropy
+    from .model import mlp_forward
+
+    return softmax_cross_entropy(mlp_forward(params, images), labels)
+
+
+class _Labelled:
+    """An argument shown in messages by a short label instead of its (large) value."""
+
+    def __init__(self, value, label: str):
+        self.value, self.label = value, label
+
+    def __repr__(self) -> str:
+        return self.label
+
+
+def _unlabelled(fn: Callable) -> Callable:
+    return lambda *args: fn(*(a.value if isinstance(a, _Labelled) else a for a in args))
+
+
+def check_data_parallel_grads(fn: Callable, mesh) -> bool:
+    """Exercise ex-09-shard-map: ``fn(params, images, labels)``, called with ``params``
+    replicated and ``images``/``labels`` split along the ``"batch"`` axis of ``mesh``, returns
+    the gradient of the mean softmax cross entropy of the MLP on the whole batch (computed per
+    device with ``jax.shard_map`` and averaged with ``jax.lax.pmean``)."""
+    import jax.numpy as jnp
+    from jax.sharding import NamedSharding, PartitionSpec
+
+    from .model import init_mlp
+
+    if not callable(fn):
+        return _failed(f"data_parallel_grads should be a function, got {type(fn).__name__}.")
+    n = mesh.size
+    replicated = NamedSharding(mesh, PartitionSpec())
+    sharded = NamedSharding(mesh, PartitionSpec("batch"))
+    cases = []
+    for seed, hidden in [(0, 16), (1, 8)]:
+        k_params, k_images = jax.random.split(jax.random.key(seed))
+        params = init_mlp(k_params, [784, hidden, 10], scale=None)
+        images = jax.random.uniform(k_images, (4 * n, 784), dtype=jnp.float32)
+        labels = jnp.arange(4 * n, dtype=jnp.int32) % 10
+        cases.append((
+            _Labelled(jax.device_put(params, replicated), f"<params of a 784-{hidden}-10 MLP, replicated>"),
+            _Labelled(jax.device_put(images, sharded), f"<images ({4 * n}, 784), sharded>"),
+            _Labelled(jax.device_put(labels, sharded), f"<labels ({4 * n},), sharded>")))
+    return check_function("data_parallel_grads", _unlabelled(_unfinished(fn)),
+                          _unlabelled(jax.grad(_data_parallel_loss)), cases, atol=1e-5, rtol=1e-4)
