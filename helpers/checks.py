@@ -19,7 +19,8 @@ def _fmt(value) -> str:
     """Short, rounded text for a value (array, pytree leaf or number)."""
     with np.printoptions(precision=4, suppress=True, threshold=20):
         if isinstance(value, (list, tuple)):
-            return type(value)(_fmt(v) for v in value).__repr__().replace("'", "")
+            inner = ", ".join(_fmt(v) for v in value)
+            return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
         try:
             array = np.asarray(value)
         except Exception:
