@@ -31,3 +31,15 @@ def built_book(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     result = subprocess.run([str(jupyter_book), "build", "-W", "--keep-going", str(src)],
                             capture_output=True, text=True, timeout=600)
     return src / "_build" / "html", result
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep what must share a process together when the suite runs on several workers
+    (pytest-xdist ``--dist loadgroup``): the cells of one notebook share one kernel, and
+    everything that reads the built book shares one build."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
+        elif "built_book" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("book"))
