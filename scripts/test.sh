@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup_env.sh
 bash scripts/unpack_mnist.sh
 export JAX_PLATFORMS=cpu
-exec .venv/bin/python -m pytest "$@"
+# Two workers (pytest-xdist); --dist loadfile keeps the cells of a notebook in one kernel.
+exec .venv/bin/python -m pytest -n "${COURSE_TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -1,6 +1,9 @@
 """Shared fixtures: the repository root and one book build per test session."""
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -21,25 +24,23 @@ def repo() -> Path:
 def built_book(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """Build the book with warnings as errors into a temporary copy of the sources.
 
-    Returns the HTML folder and the finished build process (for its log).
+    Returns the HTML folder and the finished build process (for its log). The build is
+    done once per test run, also when pytest-xdist runs several workers: they share the
+    parent of their temporary folders, and a file lock lets the first one build.
     """
-    src = tmp_path_factory.mktemp("book") / "src"
-    ignore = shutil.ignore_patterns(".git", ".venv", "_build", "data", "student",
-                                   "screenshots", "__pycache__", ".pytest_cache")
-    shutil.copytree(REPO, src, ignore=ignore)
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    result = subprocess.run([str(jupyter_book), "build", "-W", "--keep-going", str(src)],
-                            capture_output=True, text=True, timeout=600)
-    return src / "_build" / "html", result
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Keep what must share a process together when the suite runs on several workers
-    (pytest-xdist ``--dist loadgroup``): the cells of one notebook share one kernel, and
-    everything that reads the built book shares one build."""
-    for item in items:
-        if item.path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
-        elif "built_book" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("book"))
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # .../pytest-N/popen-gwK: share .../pytest-N
+        shared = shared.parent
+    src, log = shared / "book_src", shared / "book_build.json"
+    with open(shared / "book.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not log.exists():
+            ignore = shutil.ignore_patterns(".git", ".venv", "_build", "data", "student",
+                                           "screenshots", "__pycache__", ".pytest_cache")
+            shutil.copytree(REPO, src, ignore=ignore)
+            jupyter_book = Path(sys.executable).parent / "jupyter-book"
+            done = subprocess.run([str(jupyter_book), "build", "-W", "--keep-going", str(src)],
+                                  capture_output=True, text=True, timeout=600)
+            log.write_text(json.dumps([done.returncode, done.stdout, done.stderr]))
+    returncode, stdout, stderr = json.loads(log.read_text())
+    return src / "_build" / "html", subprocess.CompletedProcess("jupyter-book", returncode, stdout, stderr)
