@@ -207,7 +207,7 @@ def test_every_page(context, site):
                     problems.append("clicking the first solution's toggle button does not open it")
 
         page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "__").removesuffix(".html") + ".png")),
-                        full_page=True)
+                        full_page=False)  # the first screen: full pages are slow to capture
         page.close()
         if problems:
             failures[name] = problems
