@@ -5,12 +5,16 @@ Sphinx 7.4 re-adds inline scripts registered after the builder started (sphinx-t
 filename ``''`` instead of ``None``, so every page declared ``THEBE_JS_URL`` twice and the
 browser logged "Identifier 'THEBE_JS_URL' has already been declared". Drop the duplicates.
 """
+
 from __future__ import annotations
 
 
 def _script_key(js) -> tuple:
-    return (getattr(js, "filename", js) or "", getattr(js, "priority", 500),
-            tuple(sorted(getattr(js, "attributes", {}).items())))
+    return (
+        getattr(js, "filename", js) or "",
+        getattr(js, "priority", 500),
+        tuple(sorted(getattr(js, "attributes", {}).items())),
+    )
 
 
 def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> None:

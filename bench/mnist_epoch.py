@@ -15,25 +15,20 @@ PyTorch gets the same number of threads as XLA's CPU backend uses: one per CPU
 available to this process. Run: `python bench/mnist_epoch.py [--repeats N]`.
 Prints a table and one JSON line.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import jax
+import jax.numpy as jnp
+import numpy as np
 
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
-
-from helpers import format_seconds, init_mlp, load_mnist, time_function  # noqa: E402
-from helpers.training import loss_and_logits, train_epoch  # noqa: E402
-from helpers.updates import sgd_update  # noqa: E402
+from helpers import format_seconds, init_mlp, load_mnist, time_function
+from helpers.training import loss_and_logits, train_epoch
+from helpers.updates import sgd_update
 
 SIZES = (784, 128, 10)
 LR, BATCH = 0.01, 64
@@ -81,18 +76,12 @@ def small_matmul_profile(images, steps: int, repeats: int) -> dict:
     flops = steps * 2 * BATCH * 784 * 128
     t_fwd = time_function(forward_only, w, x, repeats=repeats).median
     t_grad = time_function(weight_grad_only, w, x, delta, repeats=repeats).median
-    return {"forward_s": t_fwd, "weight_grad_s": t_grad,
-            "forward_gflops": flops / t_fwd / 1e9, "weight_grad_gflops": flops / t_grad / 1e9}
-
-
-def median_time(fn, repeats: int) -> float:
-    fn()  # warm-up: compile, fill caches
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return {
+        "forward_s": t_fwd,
+        "weight_grad_s": t_grad,
+        "forward_gflops": flops / t_fwd / 1e9,
+        "weight_grad_gflops": flops / t_grad / 1e9,
+    }
 
 
 def seed_loop_epoch(params, images: np.ndarray, labels: np.ndarray, steps: int):
@@ -116,8 +105,8 @@ def seed_loop_epoch(params, images: np.ndarray, labels: np.ndarray, steps: int):
 
 def op_by_op_step(params, images: np.ndarray, labels: np.ndarray, n: int):
     """The same step without jit: every jnp operation is dispatched on its own."""
-    x = [jnp.asarray(images[i * BATCH:(i + 1) * BATCH]) for i in range(n)]
-    y = [jnp.asarray(labels[i * BATCH:(i + 1) * BATCH]) for i in range(n)]
+    x = [jnp.asarray(images[i * BATCH : (i + 1) * BATCH]) for i in range(n)]
+    y = [jnp.asarray(labels[i * BATCH : (i + 1) * BATCH]) for i in range(n)]
 
     def run():
         p = params
@@ -135,7 +124,9 @@ def torch_epoch(images: np.ndarray, labels: np.ndarray, steps: int, threads: int
 
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    model = torch.nn.Sequential(
+        torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10)
+    )
     opt = torch.optim.SGD(model.parameters(), lr=LR)
     x = torch.from_numpy(images[: steps * BATCH]).reshape(steps, BATCH, 784)
     y = torch.from_numpy(labels[: steps * BATCH].astype(np.int64)).reshape(steps, BATCH)
@@ -164,15 +155,18 @@ def main() -> None:
     X, y = jnp.asarray(images), jnp.asarray(labels)
 
     t = {}
-    t["seed_loop"] = median_time(seed_loop_epoch(params, images, labels, steps), args.repeats)
+    seed_loop = seed_loop_epoch(params, images, labels, steps)
+    t["seed_loop"] = time_function(seed_loop, repeats=args.repeats).median
     t["fused"] = time_function(train_epoch, params, X, y, LR, BATCH, repeats=args.repeats).median
     rate = matmul_rate()
     t["floor"] = epoch_flops(steps, BATCH) / rate
     profile = small_matmul_profile(images, steps, args.repeats)
     run, torch_version = torch_epoch(images, labels, steps, threads)
-    t["torch_eager"] = median_time(run, args.repeats)
-    t["op_by_op"] = median_time(op_by_op_step(params, images, labels, args.op_steps),
-                                max(1, args.repeats // 2)) * steps / args.op_steps
+    t["torch_eager"] = time_function(run, repeats=args.repeats).median
+    op_by_op = op_by_op_step(params, images, labels, args.op_steps)
+    t["op_by_op"] = (
+        time_function(op_by_op, repeats=max(1, args.repeats // 2)).median * steps / args.op_steps
+    )
 
     ratios = {
         "fused_vs_floor": t["fused"] / t["floor"],
@@ -180,37 +174,63 @@ def main() -> None:
         "torch_vs_fused": t["torch_eager"] / t["fused"],
         "op_by_op_vs_jit": t["op_by_op"] / t["seed_loop"],
     }
-    met = {k: (r <= TARGETS[k][1] if TARGETS[k][0] == "max" else r >= TARGETS[k][1])
-           for k, r in ratios.items()}
+    met = {
+        k: (r <= TARGETS[k][1] if TARGETS[k][0] == "max" else r >= TARGETS[k][1])
+        for k, r in ratios.items()
+    }
 
-    print(f"MNIST epoch, 784-128-10 MLP, SGD lr {LR}, batch {BATCH}, {steps} steps | "
-          f"jax {jax.__version__} on {jax.devices()[0].platform}, torch {torch_version}, "
-          f"{threads} threads for both | median of {args.repeats}")
-    print(f"matmul rate {rate / 1e9:.0f} GFLOP/s (2048x2048 float32), epoch "
-          f"{epoch_flops(steps, BATCH) / 1e9:.1f} GFLOP")
-    rows = [("1. seed loop (jitted step, .item() each step)", t["seed_loop"]),
-            ("2. lax.scan-fused epoch in one jit", t["fused"]),
-            ("3. matmul floor (FLOPs / matmul rate)", t["floor"]),
-            ("4. PyTorch eager", t["torch_eager"]),
-            (f"5. op-by-op, no jit ({args.op_steps} steps x {steps / args.op_steps:.2f})", t["op_by_op"])]
+    print(
+        f"MNIST epoch, 784-128-10 MLP, SGD lr {LR}, batch {BATCH}, {steps} steps | "
+        f"jax {jax.__version__} on {jax.devices()[0].platform}, torch {torch_version}, "
+        f"{threads} threads for both | median of {args.repeats}"
+    )
+    print(
+        f"matmul rate {rate / 1e9:.0f} GFLOP/s (2048x2048 float32), epoch "
+        f"{epoch_flops(steps, BATCH) / 1e9:.1f} GFLOP"
+    )
+    rows = [
+        ("1. seed loop (jitted step, .item() each step)", t["seed_loop"]),
+        ("2. lax.scan-fused epoch in one jit", t["fused"]),
+        ("3. matmul floor (FLOPs / matmul rate)", t["floor"]),
+        ("4. PyTorch eager", t["torch_eager"]),
+        (
+            f"5. op-by-op, no jit ({args.op_steps} steps x {steps / args.op_steps:.2f})",
+            t["op_by_op"],
+        ),
+    ]
     for name, seconds in rows:
         print(f"  {name:<52} {format_seconds(seconds):>9}   {seconds / t['fused']:6.2f}x fused")
-    print(f"profile: the step's two 64x784x128 matmuls, each alone in a scanned epoch: forward "
-          f"{format_seconds(profile['forward_s'])} ({profile['forward_gflops']:.0f} GFLOP/s), weight "
-          f"gradient {format_seconds(profile['weight_grad_s'])} ({profile['weight_grad_gflops']:.0f} "
-          f"GFLOP/s), vs {rate / 1e9:.0f} GFLOP/s for the large matmul; together "
-          f"{(profile['forward_s'] + profile['weight_grad_s']) / t['fused']:.0%} of the fused epoch")
+    print(
+        f"profile: the step's two 64x784x128 matmuls, each alone in a scanned epoch: forward "
+        f"{format_seconds(profile['forward_s'])} ({profile['forward_gflops']:.0f} GFLOP/s), weight "
+        f"gradient {format_seconds(profile['weight_grad_s'])} ({profile['weight_grad_gflops']:.0f} "
+        f"GFLOP/s), vs {rate / 1e9:.0f} GFLOP/s for the large matmul; together "
+        f"{(profile['forward_s'] + profile['weight_grad_s']) / t['fused']:.0%} of the fused epoch"
+    )
     print("targets:")
     for k, r in ratios.items():
         kind, bound = TARGETS[k]
-        print(f"  {k:<20} {r:6.2f}  ({'<=' if kind == 'max' else '>='} {bound})  "
-              f"{'met' if met[k] else 'NOT met'}")
-    print(json.dumps({"seconds": {k: round(v, 5) for k, v in t.items()},
-                      "ratios": {k: round(v, 3) for k, v in ratios.items()},
-                      "targets": {k: f"{'<=' if a == 'max' else '>='}{b}" for k, (a, b) in TARGETS.items()},
-                      "met": met, "matmul_gflops": round(rate / 1e9, 1), "threads": threads,
-                      "profile": {k: round(v, 4) for k, v in profile.items()},
-                      "jax": jax.__version__, "torch": torch_version}))
+        print(
+            f"  {k:<20} {r:6.2f}  ({'<=' if kind == 'max' else '>='} {bound})  "
+            f"{'met' if met[k] else 'NOT met'}"
+        )
+    print(
+        json.dumps(
+            {
+                "seconds": {k: round(v, 5) for k, v in t.items()},
+                "ratios": {k: round(v, 3) for k, v in ratios.items()},
+                "targets": {
+                    k: f"{'<=' if a == 'max' else '>='}{b}" for k, (a, b) in TARGETS.items()
+                },
+                "met": met,
+                "matmul_gflops": round(rate / 1e9, 1),
+                "threads": threads,
+                "profile": {k: round(v, 4) for k, v in profile.items()},
+                "jax": jax.__version__,
+                "torch": torch_version,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

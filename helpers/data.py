@@ -1,8 +1,11 @@
 """Data sets: the XOR truth table and MNIST (through torchvision, as the JAX docs do)."""
+
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import jax.numpy as jnp
@@ -23,15 +26,39 @@ def xor_data():
     return X, y
 
 
+MNIST_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"  # torchvision's first mirror
+
+
 def default_data_dir() -> Path:
     """Where MNIST lives: ``$COURSE_DATA_DIR``, else ``data/`` in the repository checkout
     (or in the current folder when ``helpers`` is installed as a package)."""
     if os.environ.get("COURSE_DATA_DIR"):
-        return Path(os.environ["COURSE_DATA_DIR"])
+        return Path(os.environ["COURSE_DATA_DIR"]).expanduser()
     repo = Path(__file__).resolve().parent.parent
     if (repo / "pyproject.toml").exists():
         return repo / "data"
     return Path.cwd() / "data"
+
+
+def _data_root(root: str | os.PathLike | None) -> Path:
+    """The folder that holds ``MNIST/raw``. A folder the reader names (``root`` or
+    ``$COURSE_DATA_DIR``) must exist: we never create a mistyped path."""
+    if root is None and not os.environ.get("COURSE_DATA_DIR"):
+        return default_data_dir()  # ours: created on download
+    name = "root" if root is not None else "COURSE_DATA_DIR"
+    if root is not None and not str(root).strip():
+        raise ValueError(
+            "load_mnist: root is empty; pass the folder that holds MNIST/raw, "
+            "or leave it out for the default."
+        )
+    path = Path(root).expanduser() if root is not None else default_data_dir()
+    if not path.is_dir():
+        what = "is not a folder" if path.exists() else "does not exist"
+        raise FileNotFoundError(
+            f"load_mnist: {name} {path} {what}. Point {name} at an existing "
+            "folder (MNIST goes into its MNIST/raw/), or create it first."
+        )
+    return path
 
 
 def _sha256(path: Path) -> str:
@@ -42,30 +69,60 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _torchvision_mnist():
+    """torchvision's MNIST class, or an error that says how to install it."""
+    try:
+        from torchvision.datasets import MNIST
+    except ImportError as exc:
+        raise ModuleNotFoundError(
+            f"load_mnist needs torchvision ({exc}). Install the course's mnist extra: "
+            'pip install "nn-from-scratch-jax-helpers[mnist]" (or just pip install torchvision).'
+        ) from None
+    return MNIST
+
+
 def _missing_message(raw: Path, missing: list[str], reason: str) -> str:
     return (
         f"MNIST is not in {raw}: missing {', '.join(missing)}, and it could not be downloaded "
         f"({reason}).\n"
-        f"The folder needs the four uncompressed IDX files: {', '.join(MNIST_SHA256)}.\n"
-        "To get them: run this where there is internet access (torchvision downloads them into "
-        f"that folder), or copy them there yourself, e.g. `mkdir -p {raw} && "
-        f"gunzip -c ../shared/data/mnist/<name>.gz > {raw}/<name>` for each name; "
-        "or pass root=... (or set COURSE_DATA_DIR) to a folder that has MNIST/raw/ inside."
+        "To fix it, do one of these:\n"
+        "- run again with internet access (torchvision downloads the files into that folder);\n"
+        f"- download {', '.join(name + '.gz' for name in MNIST_SHA256)} from {MNIST_URL} "
+        f"and put them (gzipped or unpacked) into {raw};\n"
+        "- pass root=... (or set COURSE_DATA_DIR) to a folder that has MNIST/raw/ with the files."
     )
+
+
+def _unpack_gz(raw: Path) -> None:
+    """Unpack ``<name>.gz`` files a reader put into ``raw`` by hand (no network needed)."""
+    for name in MNIST_SHA256:
+        packed, target = raw / f"{name}.gz", raw / name
+        if packed.is_file() and not target.is_file():
+            part = raw / f"{name}.part"  # renamed when complete: no half-unpacked file is left
+            try:
+                with gzip.open(packed, "rb") as src, open(part, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+            except (OSError, EOFError) as exc:
+                part.unlink(missing_ok=True)
+                raise ValueError(
+                    f"load_mnist: could not unpack {packed} ({exc}). Delete it and "
+                    "download it again."
+                ) from None
+            part.replace(target)
 
 
 def _ensure_mnist_files(root: Path) -> Path:
     """Make sure the four raw files are in ``root/MNIST/raw`` (downloading them
     with torchvision if they are not) and return that folder."""
     raw = root / "MNIST" / "raw"
+    _unpack_gz(raw)
     missing = [name for name in MNIST_SHA256 if not (raw / name).is_file()]
     if missing:
-        from torchvision.datasets import MNIST
-
+        MNIST = _torchvision_mnist()
         try:
             MNIST(str(root), train=True, download=True)
-        except Exception as exc:  # no network, server down, ...
-            reason = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:200]
+        except Exception as exc:  # no network, server down, ...: keep torchvision's reasons
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:600]
             raise FileNotFoundError(_missing_message(raw, missing, reason)) from None
         missing = [name for name in MNIST_SHA256 if not (raw / name).is_file()]
         if missing:
@@ -101,21 +158,23 @@ def load_mnist(split: str, root: str | os.PathLike | None = None):
     """MNIST as NumPy arrays: images float32 in [0, 1] of shape ``(N, 784)``,
     labels int32 of shape ``(N,)``. ``split`` is ``"train"`` (60,000) or ``"test"`` (10,000).
 
-    ``root`` defaults to :func:`default_data_dir`; the files are read from
-    ``root/MNIST/raw`` (and downloaded there by torchvision if missing) and
-    checked against their published SHA-256 before use. Decoded arrays are
+    ``root`` (``~`` is expanded) defaults to :func:`default_data_dir`; the files
+    are read from ``root/MNIST/raw`` (downloaded there by torchvision if missing,
+    or unpacked from ``.gz`` files put there by hand) and checked against their
+    published SHA-256 before use. Needs torchvision (the ``[mnist]`` extra). Decoded arrays are
     cached in memory, so a second call is fast; each call returns new arrays.
     """
     if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}.")
-    root = Path(root) if root is not None else default_data_dir()
+        raise ValueError(f"load_mnist: split must be 'train' or 'test', got {split!r}.")
+    root = _data_root(root)
     raw = _ensure_mnist_files(root)
     key = (split, _verify(raw))
     if key not in _CACHE:
-        from torchvision.datasets import MNIST
-
+        MNIST = _torchvision_mnist()
         dataset = MNIST(str(root), train=(split == "train"), download=False)
-        _CACHE[key] = (dataset.data.numpy().reshape(len(dataset), 784),
-                       dataset.targets.numpy().astype(np.int32))
+        _CACHE[key] = (
+            dataset.data.numpy().reshape(len(dataset), 784),
+            dataset.targets.numpy().astype(np.int32),
+        )
     images, labels = _CACHE[key]
     return images.astype(np.float32) / np.float32(255.0), labels.copy()

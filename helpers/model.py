@@ -4,14 +4,33 @@
 ``x @ W + b`` of shape ``(N, out)``: the same code handles one example
 (shape ``(in,)``) and a batch.
 """
+
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 
+from ._validate import as_array, check_int, is_concrete
+
 Params = list[tuple[jax.Array, jax.Array]]
+
+
+def _check_scale(scale: Any) -> None:
+    if scale is None or not is_concrete(scale):
+        return
+    try:  # a number, a NumPy scalar or a 0-d array; not a string like "0.1"
+        value = math.nan if isinstance(scale, (str, bytes)) else float(scale)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(
+            f"init_mlp: scale must be a finite number >= 0 (the standard deviation of the "
+            f"weights), or None for He initialisation; got scale={scale!r}."
+        )
 
 
 def init_mlp(key: jax.Array, sizes: Sequence[int], scale: float | None = 0.1) -> Params:
@@ -23,20 +42,30 @@ def init_mlp(key: jax.Array, sizes: Sequence[int], scale: float | None = 0.1) ->
     which keeps ReLU activations at a steady size through depth.
     Biases start at zero.
     """
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise ValueError(
+            f"init_mlp: sizes must be a list of layer widths such as [2, 16, 1], got {sizes!r}."
+        )
     sizes = list(sizes)
     if len(sizes) < 2:
         raise ValueError(
             f"init_mlp needs at least two layer sizes (inputs and outputs), got sizes={sizes}; "
             "for example sizes=[2, 16, 1]."
         )
-    for size in sizes:
-        if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+    widths = []
+    for size in sizes:  # NumPy integers (e.g. from an array of widths) are integers too
+        try:
+            widths.append(check_int("init_mlp", "a layer size", size, 1))
+        except ValueError:
             raise ValueError(
-                f"every layer size must be a positive integer, got {size!r} in sizes={sizes}."
-            )
+                f"init_mlp: every layer size must be a positive integer, got "
+                f"{size!r} in sizes={sizes}."
+            ) from None
+    sizes = widths
+    _check_scale(scale)
     keys = jax.random.split(key, len(sizes) - 1)
     params = []
-    for layer_key, n_in, n_out in zip(keys, sizes[:-1], sizes[1:]):
+    for layer_key, n_in, n_out in zip(keys, sizes[:-1], sizes[1:], strict=True):
         std = jnp.sqrt(2.0 / n_in) if scale is None else scale
         W = std * jax.random.normal(layer_key, (n_in, n_out), dtype=jnp.float32)
         b = jnp.zeros((n_out,), dtype=jnp.float32)
@@ -44,17 +73,58 @@ def init_mlp(key: jax.Array, sizes: Sequence[int], scale: float | None = 0.1) ->
     return params
 
 
+def validate_params(fn: str, params: Any) -> int:
+    """Raise a clear error unless ``params`` is a non-empty list of chained ``(W, b)``
+    layers, as :func:`init_mlp` makes; return the number of outputs."""
+    expected = f"{fn}: params must be a list of (W, b) layers, as init_mlp returns"
+    if not isinstance(params, (list, tuple)) or not params:
+        got = "an empty list" if isinstance(params, (list, tuple)) else f"a {type(params).__name__}"
+        raise ValueError(f"{expected}; got {got}.")
+    n_out = None
+    for i, layer in enumerate(params):
+        if hasattr(layer, "shape"):  # a bare (W, b) gives W here: its rows are not layers
+            raise ValueError(
+                f"{expected}; layer {i} is an array of shape {tuple(layer.shape)}, "
+                "not a (W, b) pair. A single layer goes in a list: [(W, b)]."
+            )
+        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
+            raise ValueError(f"{expected}; layer {i} is {type(layer).__name__} {layer!r:.60}.")
+        W, b = layer
+        w_shape, b_shape = jnp.shape(W), jnp.shape(b)
+        if len(w_shape) != 2 or b_shape != w_shape[1:]:
+            raise ValueError(
+                f"{expected}; layer {i} has W of shape {w_shape} and b of shape "
+                f"{b_shape}, expected W (in, out) and b (out,)."
+            )
+        if n_out is not None and w_shape[0] != n_out:
+            raise ValueError(
+                f"{fn}: layer {i - 1} outputs {n_out} values but layer {i}'s W has "
+                f"shape {w_shape}; it needs {n_out} rows."
+            )
+        n_out = w_shape[1]
+    return n_out
+
+
 def mlp_forward(params: Params, x: jax.Array) -> jax.Array:
     """Logits of the MLP: ReLU on hidden layers, a linear output layer.
 
-    ``x`` is one example of shape ``(in,)`` or a batch of shape ``(N, in)``;
-    the result has shape ``(out,)`` or ``(N, out)``.
+    ``x`` is one example of shape ``(in,)`` or a batch of shape ``(N, in)``,
+    of a floating-point dtype (scale raw pixels first); the result has shape
+    ``(out,)`` or ``(N, out)``.
     """
-    n_in = params[0][0].shape[0]
+    validate_params("mlp_forward", params)
+    x = as_array("mlp_forward", "x", x)
+    n_in = jnp.shape(params[0][0])[0]
     if x.ndim not in (1, 2) or x.shape[-1] != n_in:
         raise ValueError(
             f"mlp_forward expected inputs of shape ({n_in},) or (N, {n_in}) for a network "
             f"with {n_in} inputs, got shape {tuple(x.shape)}."
+        )
+    if not jnp.issubdtype(x.dtype, jnp.floating):
+        raise ValueError(
+            f"mlp_forward: x must hold floating-point numbers, got dtype {x.dtype}. Convert it, "
+            "e.g. x.astype(jnp.float32); raw pixels 0-255 also need scaling: "
+            "x.astype(jnp.float32) / 255 (load_mnist already returns floats in [0, 1])."
         )
     *hidden, (W_out, b_out) = params
     for W, b in hidden:

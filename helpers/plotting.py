@@ -1,4 +1,5 @@
 """Small matplotlib helpers. Each draws on ``ax`` (a new figure if None) and returns the axes."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -14,8 +15,13 @@ def _axes(ax):
     return ax
 
 
-def plot_loss_curve(losses: Sequence[float], ax=None, label: str | None = None,
-                    log_scale: bool = False, title: str = "Training loss"):
+def plot_loss_curve(
+    losses: Sequence[float],
+    ax=None,
+    label: str | None = None,
+    log_scale: bool = False,
+    title: str = "Training loss",
+):
     """Loss against step (or epoch); call again on the same ``ax`` to compare runs."""
     ax = _axes(ax)
     ax.plot(np.arange(len(losses)), np.asarray(losses), label=label)
@@ -29,8 +35,9 @@ def plot_loss_curve(losses: Sequence[float], ax=None, label: str | None = None,
     return ax
 
 
-def plot_decision_boundary(predict: Callable, X, y, ax=None, resolution: int = 200,
-                           title: str | None = None):
+def plot_decision_boundary(
+    predict: Callable, X, y, ax=None, resolution: int = 200, title: str | None = None
+):
     """Colour the unit square (padded) by ``predict(points)``, a probability in [0, 1]
     for points of shape ``(M, 2)``, and mark the data ``X (N, 2)`` with labels ``y (N,)``."""
     ax = _axes(ax)
@@ -42,8 +49,18 @@ def plot_decision_boundary(predict: Callable, X, y, ax=None, resolution: int = 2
     probs = np.asarray(predict(points)).reshape(xx.shape)
     ax.contourf(xx, yy, probs, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.8)
     ax.contour(xx, yy, probs, levels=[0.5], colors="black", linewidths=1.5)
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="RdBu_r", vmin=0, vmax=1, s=120,
-               edgecolors="black", linewidths=1.5, zorder=3)
+    ax.scatter(
+        X[:, 0],
+        X[:, 1],
+        c=y,
+        cmap="RdBu_r",
+        vmin=0,
+        vmax=1,
+        s=120,
+        edgecolors="black",
+        linewidths=1.5,
+        zorder=3,
+    )
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_aspect("equal")
@@ -66,7 +83,10 @@ def plot_digits(images, labels, predictions=None, n_cols: int = 8, n_rows: int =
             ax.set_title(f"{int(labels[i])}")
         else:
             wrong = int(predictions[i]) != int(labels[i])
-            ax.set_title(f"pred {int(predictions[i])}\ntrue {int(labels[i])}",
-                         color="crimson" if wrong else "black", fontsize=9)
+            ax.set_title(
+                f"pred {int(predictions[i])}\ntrue {int(labels[i])}",
+                color="crimson" if wrong else "black",
+                fontsize=9,
+            )
     fig.tight_layout()
     return fig

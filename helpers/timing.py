@@ -1,12 +1,16 @@
 """Timing JAX code honestly: compile once, wait for the device, repeat, take the median."""
+
 from __future__ import annotations
 
+import math
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import jax
+
+from ._validate import check_int
 
 
 @dataclass(frozen=True)
@@ -26,18 +30,26 @@ class Timing:
         return max(self.first_call - self.median, 0.0)
 
     def __str__(self) -> str:
-        return (f"first call {format_seconds(self.first_call)}, then median "
-                f"{format_seconds(self.median)} over {self.repeats} runs")
+        return (
+            f"first call {format_seconds(self.first_call)}, then median "
+            f"{format_seconds(self.median)} over {self.repeats} runs"
+        )
 
 
 def format_seconds(seconds: float) -> str:
-    """``0.0000123`` -> ``'12.3 µs'``: three significant figures and a unit."""
-    if seconds >= 1000:
-        return f"{seconds:.0f} s"
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
-        if seconds >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds / 1e-9:.3g} ns"
+    """``0.0000123`` -> ``'12.3 µs'``: three significant figures and a unit.
+
+    The unit is chosen after rounding, so ``0.0009996`` gives ``'1 ms'``, not
+    ``'1e+03 µs'``; from 1000 s on, whole seconds.
+    """
+    value = float(seconds)
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"format_seconds: seconds must be a finite number >= 0, got {seconds!r}.")
+    for unit, scale in (("ns", 1e-9), ("µs", 1e-6), ("ms", 1e-3), ("s", 1.0)):
+        rounded = float(f"{value / scale:.3g}")
+        if rounded < 1000:
+            return f"{rounded:g} {unit}"
+    return f"{value:.0f} s"
 
 
 def time_function(fn: Callable, *args, repeats: int = 7, **kwargs) -> Timing:
@@ -48,8 +60,7 @@ def time_function(fn: Callable, *args, repeats: int = 7, **kwargs) -> Timing:
     its result, because JAX dispatches work asynchronously: without it we
     would time only the dispatch.
     """
-    if repeats < 1:
-        raise ValueError(f"repeats must be at least 1, got {repeats}.")
+    repeats = check_int("time_function", "repeats", repeats, 1)
     start = time.perf_counter()
     jax.block_until_ready(fn(*args, **kwargs))
     first_call = time.perf_counter() - start

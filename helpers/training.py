@@ -7,7 +7,12 @@ Shapes: ``images (N, D)`` float32, ``labels (N,)`` integer class indices.
 An epoch takes ``N // batch_size`` full batches; the last partial batch is
 dropped (for MNIST's 60,000 images and batch 64: 937 steps, 32 images left out,
 a different 32 each epoch when shuffling).
+
+:func:`train_epoch` and :func:`evaluate` check their data once, before the
+compiled program runs: shapes, dtypes and that every label names one of the
+network's classes (a bad label would otherwise turn the loss into ``nan``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -17,21 +22,44 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from ._validate import as_array, check_class_labels, check_int, check_nonempty
 from .losses import accuracy, softmax_cross_entropy
-from .model import Params, mlp_forward
+from .model import Params, mlp_forward, validate_params
 from .updates import sgd_update
 
 PyTree = Any
 
 
-def _check_batching(images, labels, batch_size: int) -> int:
+def _check_batching(fn: str, images, labels, batch_size: int) -> int:
+    """Return ``batch_size`` as an int; static checks, so they also run under jit."""
+    check_nonempty(fn, "images", images)
     n = images.shape[0]
     if labels.shape[:1] != (n,):
-        raise ValueError(f"{n} images but labels of shape {tuple(labels.shape)}; "
-                         "expected one label per image.")
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or not 1 <= batch_size <= n:
-        raise ValueError(f"batch_size must be an integer from 1 to {n}, got {batch_size!r}.")
-    return n // batch_size
+        raise ValueError(
+            f"{fn}: {n} images but labels of shape {tuple(labels.shape)}; "
+            "expected one label per image."
+        )
+    return check_int(fn, "batch_size", batch_size, 1, n)
+
+
+def _check_data(fn: str, params: Params, images, labels) -> tuple[jax.Array, jax.Array]:
+    """Check a classification data set for the MLP ``params`` once, before compiling."""
+    n_classes = validate_params(fn, params)
+    images, labels = as_array(fn, "images", images), as_array(fn, "labels", labels)
+    if images.ndim != 2 or not jnp.issubdtype(images.dtype, jnp.floating):
+        raise ValueError(
+            f"{fn}: images must be floats of shape (N, features), got "
+            f"{images.dtype} of shape {tuple(images.shape)}; scale raw pixels with "
+            "images.astype(jnp.float32) / 255."
+        )
+    if labels.shape != images.shape[:1]:
+        raise ValueError(
+            f"{fn}: {images.shape[0]} images but labels of shape "
+            f"{tuple(labels.shape)}; expected one label per image."
+        )
+    check_nonempty(fn, "images", images)
+    check_class_labels(fn, labels, n_classes)  # one min/max pass, skipped under jit
+    return images, labels
 
 
 def batch_indices(n: int, batch_size: int, key: jax.Array | None = None) -> jax.Array:
@@ -43,19 +71,27 @@ def batch_indices(n: int, batch_size: int, key: jax.Array | None = None) -> jax.
     return order[: steps * batch_size].reshape(steps, batch_size)
 
 
-def make_batches(images: jax.Array, labels: jax.Array, batch_size: int,
-                 key: jax.Array | None = None) -> tuple[jax.Array, jax.Array]:
+def make_batches(
+    images: jax.Array, labels: jax.Array, batch_size: int, key: jax.Array | None = None
+) -> tuple[jax.Array, jax.Array]:
     """Cut ``images (N, ...)`` and ``labels (N,)`` into ``N // batch_size`` batches.
 
     Returns ``(steps, batch_size, ...)`` and ``(steps, batch_size)`` arrays,
     the leading axis being the one ``lax.scan`` walks over. With a ``key``
     the examples are shuffled first; without one they keep their order.
     """
-    steps = _check_batching(images, labels, batch_size)
+    images, labels = (
+        as_array("make_batches", "images", images),
+        as_array("make_batches", "labels", labels),
+    )
+    batch_size = _check_batching("make_batches", images, labels, batch_size)
+    steps = images.shape[0] // batch_size
     if key is None:
         keep = steps * batch_size
-        return (images[:keep].reshape(steps, batch_size, *images.shape[1:]),
-                labels[:keep].reshape(steps, batch_size))
+        return (
+            images[:keep].reshape(steps, batch_size, *images.shape[1:]),
+            labels[:keep].reshape(steps, batch_size),
+        )
     idx = batch_indices(images.shape[0], batch_size, key)
     return jnp.take(images, idx, axis=0), jnp.take(labels, idx, axis=0)
 
@@ -66,8 +102,14 @@ def loss_and_logits(params: Params, images: jax.Array, labels: jax.Array):
     return softmax_cross_entropy(logits, labels), logits
 
 
-def scan_epoch(step: Callable, state: PyTree, images: jax.Array, labels: jax.Array,
-               batch_size: int, key: jax.Array | None = None):
+def scan_epoch(
+    step: Callable,
+    state: PyTree,
+    images: jax.Array,
+    labels: jax.Array,
+    batch_size: int,
+    key: jax.Array | None = None,
+):
     """Run ``step`` over every batch of an epoch with ``lax.scan``.
 
     ``step(state, batch_images, batch_labels) -> (state, (loss, accuracy))``
@@ -75,14 +117,24 @@ def scan_epoch(step: Callable, state: PyTree, images: jax.Array, labels: jax.Arr
     state). Returns the final state and the per-step ``losses (steps,)`` and
     ``accuracies (steps,)``. Call it inside ``jax.jit`` so the whole epoch
     compiles to one program (see :func:`train_epoch`).
+
+    Checks shapes and ``batch_size``, and (outside ``jit``) that integer labels
+    are not negative; ``step`` decides what a label means, so the upper bound is
+    its loss's business (``train_epoch`` checks it for the MLP).
     """
+    images, labels = (
+        as_array("scan_epoch", "images", images),
+        as_array("scan_epoch", "labels", labels),
+    )
+    batch_size = _check_batching("scan_epoch", images, labels, batch_size)
+    if jnp.issubdtype(labels.dtype, jnp.integer):
+        check_class_labels("scan_epoch", labels, None)
     if key is None:  # walk over the data in order: the batches are free reshapes
         batches = make_batches(images, labels, batch_size)
 
         def body(state, batch):
             return step(state, *batch)
     else:  # walk over shuffled indices and gather one batch per step (no full copy)
-        _check_batching(images, labels, batch_size)
         batches = batch_indices(images.shape[0], batch_size, key)
 
         def body(state, idx):
@@ -95,13 +147,35 @@ def scan_epoch(step: Callable, state: PyTree, images: jax.Array, labels: jax.Arr
 def sgd_step(params: Params, images: jax.Array, labels: jax.Array, lr: float):
     """One SGD step on one batch: new params, and the batch's (loss, accuracy)
     measured with the params *before* the step."""
-    (loss, logits), grads = jax.value_and_grad(loss_and_logits, has_aux=True)(params, images, labels)
+    (loss, logits), grads = jax.value_and_grad(loss_and_logits, has_aux=True)(
+        params, images, labels
+    )
     return sgd_update(params, grads, lr), (loss, accuracy(logits, labels))
 
 
 @partial(jax.jit, static_argnames="batch_size")
-def train_epoch(params: Params, images: jax.Array, labels: jax.Array, lr: float,
-                batch_size: int, key: jax.Array | None = None):
+def _train_epoch(
+    params: Params,
+    images: jax.Array,
+    labels: jax.Array,
+    lr: float,
+    batch_size: int,
+    key: jax.Array | None = None,
+):
+    def step(params, batch_images, batch_labels):
+        return sgd_step(params, batch_images, batch_labels, lr)
+
+    return scan_epoch(step, params, images, labels, batch_size, key)
+
+
+def train_epoch(
+    params: Params,
+    images: jax.Array,
+    labels: jax.Array,
+    lr: float,
+    batch_size: int,
+    key: jax.Array | None = None,
+):
     """One epoch of minibatch SGD on the MLP, fused into one compiled program.
 
     Returns ``(params, losses, accuracies)``; ``losses`` and ``accuracies``
@@ -110,19 +184,25 @@ def train_epoch(params: Params, images: jax.Array, labels: jax.Array, lr: float,
     new key each epoch); ``None`` keeps the data order. ``batch_size`` is
     static: a new value compiles a new program. Pass ``jax.Array`` data
     (``jnp.asarray`` once, before the loop over epochs) so it is not copied
-    to the device again every epoch.
+    to the device again every epoch. The data is checked first (float images
+    ``(N, in)``, integer labels ``(N,)`` from 0 to the number of outputs - 1).
     """
-    def step(params, batch_images, batch_labels):
-        return sgd_step(params, batch_images, batch_labels, lr)
-
-    return scan_epoch(step, params, images, labels, batch_size, key)
+    images, labels = _check_data("train_epoch", params, images, labels)
+    batch_size = check_int("train_epoch", "batch_size", batch_size, 1, images.shape[0])
+    return _train_epoch(params, images, labels, lr, batch_size, key)
 
 
 @jax.jit
-def evaluate(params: Params, images: jax.Array, labels: jax.Array):
-    """Mean loss and accuracy of the MLP on a whole data set, as two scalars."""
+def _evaluate(params: Params, images: jax.Array, labels: jax.Array):
     loss, logits = loss_and_logits(params, images, labels)
     return loss, accuracy(logits, labels)
+
+
+def evaluate(params: Params, images: jax.Array, labels: jax.Array):
+    """Mean loss and accuracy of the MLP on a whole data set, as two scalars
+    (compiled; the data is checked first, as in :func:`train_epoch`)."""
+    images, labels = _check_data("evaluate", params, images, labels)
+    return _evaluate(params, images, labels)
 
 
 @jax.jit

@@ -6,6 +6,7 @@ anything else). Optimizers with memory (momentum, Adam) keep it in a *state*
 pytree: ``state = <name>_init(params)`` once, then each step
 ``params, state = <name>_update(params, grads, state, lr)``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,29 +14,20 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from ._validate import check_same_tree
+
 PyTree = Any
 
 
 def sgd_update(params: PyTree, grads: PyTree, lr: float) -> PyTree:
-    """One step of gradient descent: ``p - lr * g`` for every leaf."""
+    """One step of gradient descent: ``p - lr * g`` for every leaf.
+
+    ``grads`` must have the structure and leaf shapes of ``params`` (as
+    ``jax.grad`` returns them): a gradient of another shape would broadcast
+    and silently change the parameter's shape.
+    """
+    check_same_tree("sgd_update", params, grads, "grads")
     return jax.tree_util.tree_map(lambda p, g: p - lr * g, params, grads)
-
-
-def _check_same_tree(name: str, params: PyTree, other: PyTree, other_name: str) -> None:
-    """Raise a clear ``ValueError`` when ``other`` is not shaped like ``params``."""
-    p_tree = jax.tree_util.tree_structure(params)
-    o_tree = jax.tree_util.tree_structure(other)
-    if p_tree != o_tree:
-        raise ValueError(
-            f"{name}: {other_name} must have the same structure as params, "
-            f"got params {p_tree} and {other_name} {o_tree}."
-        )
-    for p, o in zip(jax.tree_util.tree_leaves(params), jax.tree_util.tree_leaves(other)):
-        if jnp.shape(p) != jnp.shape(o):
-            raise ValueError(
-                f"{name}: every leaf of {other_name} must have the shape of the matching "
-                f"leaf of params, got {jnp.shape(o)} for a leaf of shape {jnp.shape(p)}."
-            )
 
 
 def momentum_init(params: PyTree) -> PyTree:
@@ -43,8 +35,9 @@ def momentum_init(params: PyTree) -> PyTree:
     return jax.tree_util.tree_map(jnp.zeros_like, params)
 
 
-def momentum_update(params: PyTree, grads: PyTree, state: PyTree, lr: float,
-                    beta: float = 0.9) -> tuple[PyTree, PyTree]:
+def momentum_update(
+    params: PyTree, grads: PyTree, state: PyTree, lr: float, beta: float = 0.9
+) -> tuple[PyTree, PyTree]:
     """One step of SGD with (heavy-ball) momentum; returns ``(new_params, new_state)``.
 
     For every leaf: ``v = beta * v + g`` then ``p = p - lr * v``. This is the
@@ -52,21 +45,29 @@ def momentum_update(params: PyTree, grads: PyTree, state: PyTree, lr: float,
     velocity accumulates raw gradients, ``lr`` is applied afterwards), so the
     two give the same numbers. ``state`` comes from :func:`momentum_init`.
     """
-    _check_same_tree("momentum_update", params, grads, "grads")
-    _check_same_tree("momentum_update", params, state, "state")
+    check_same_tree("momentum_update", params, grads, "grads")
+    check_same_tree("momentum_update", params, state, "state")
     velocity = jax.tree_util.tree_map(lambda v, g: beta * v + g, state, grads)
     new_params = jax.tree_util.tree_map(lambda p, v: p - lr * v, params, velocity)
     return new_params, velocity
 
 
 def adam_init(params: PyTree) -> dict:
-    """The Adam state: ``{"count": 0, "mu": zeros, "nu": zeros}`` with ``mu``/``nu`` shaped like ``params``."""
+    """The Adam state: ``{"count": 0, "mu": zeros, "nu": zeros}``, with ``mu`` and ``nu``
+    shaped like ``params``."""
     zeros = lambda: jax.tree_util.tree_map(jnp.zeros_like, params)  # noqa: E731
     return {"count": jnp.zeros((), jnp.int32), "mu": zeros(), "nu": zeros()}
 
 
-def adam_update(params: PyTree, grads: PyTree, state: dict, lr: float, b1: float = 0.9,
-                b2: float = 0.999, eps: float = 1e-8) -> tuple[PyTree, dict]:
+def adam_update(
+    params: PyTree,
+    grads: PyTree,
+    state: dict,
+    lr: float,
+    b1: float = 0.9,
+    b2: float = 0.999,
+    eps: float = 1e-8,
+) -> tuple[PyTree, dict]:
     """One step of Adam (Kingma & Ba, 2015); returns ``(new_params, new_state)``.
 
     For every leaf, with ``t`` the step number starting at 1:
@@ -76,19 +77,30 @@ def adam_update(params: PyTree, grads: PyTree, state: dict, lr: float, b1: float
     The same formula as ``optax.adam``. ``state`` comes from :func:`adam_init`.
     """
     if not isinstance(state, dict) or set(state) != {"count", "mu", "nu"}:
-        raise ValueError("adam_update: state must be the dict made by adam_init(params), "
-                         "with keys 'count', 'mu' and 'nu'.")
-    _check_same_tree("adam_update", params, grads, "grads")
-    _check_same_tree("adam_update", params, state["mu"], "state['mu']")
-    _check_same_tree("adam_update", params, state["nu"], "state['nu']")
+        raise ValueError(
+            "adam_update: state must be the dict made by adam_init(params), "
+            "with keys 'count', 'mu' and 'nu'."
+        )
+    check_same_tree("adam_update", params, grads, "grads")
+    check_same_tree("adam_update", params, state["mu"], "state['mu']")
+    check_same_tree("adam_update", params, state["nu"], "state['nu']")
+    count = jnp.asarray(state["count"])  # a Python int is a fine step count too
+    if count.ndim != 0 or not jnp.issubdtype(count.dtype, jnp.integer):
+        raise ValueError(
+            f"adam_update: state['count'] must be the integer number of steps "
+            f"taken (adam_init starts it at 0), got {state['count']!r}."
+        )
     tree_map = jax.tree_util.tree_map
-    count = state["count"] + 1
+    count = count.astype(jnp.int32) + 1
     mu = tree_map(lambda m, g: b1 * m + (1 - b1) * g, state["mu"], grads)
     nu = tree_map(lambda v, g: b2 * v + (1 - b2) * g * g, state["nu"], grads)
     t = count.astype(jnp.float32)
-    correction1 = 1 - b1 ** t
-    correction2 = 1 - b2 ** t
+    correction1 = 1 - b1**t
+    correction2 = 1 - b2**t
     new_params = tree_map(
         lambda p, m, v: p - lr * (m / correction1) / (jnp.sqrt(v / correction2) + eps),
-        params, mu, nu)
+        params,
+        mu,
+        nu,
+    )
     return new_params, {"count": count, "mu": mu, "nu": nu}

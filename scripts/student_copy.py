@@ -1,8 +1,8 @@
 """Write student copies of chapters: solutions removed, exercise outputs cleared.
 
-    .venv/bin/python scripts/student_copy.py                 # every chapter -> student/
-    .venv/bin/python scripts/student_copy.py 01 04_grad      # chosen chapters
-    .venv/bin/python scripts/student_copy.py chapters/06_jit.ipynb --out handout/
+    .venv/bin/python -m scripts.student_copy                 # every chapter -> student/
+    .venv/bin/python -m scripts.student_copy 01 04_grad      # chosen chapters
+    .venv/bin/python -m scripts.student_copy chapters/06_jit.ipynb --out handout/
 
 A chapter can be named by its number (``04``), its name (``04_grad``) or its path.
 The work is done by nbconvert's ``TagRemovePreprocessor`` (see CONTRIBUTING.md for the tags):
@@ -10,6 +10,7 @@ cells tagged ``solution`` are removed; cells tagged ``exercise`` (the ``# your c
 starters and the self-checks) keep their code but lose their outputs. Every copy is checked
 with ``nbformat.validate`` before it is written.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,9 @@ from nbconvert.exporters import NotebookExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets.config import Config
 
-REPO = Path(__file__).resolve().parent.parent
-CHAPTERS = REPO / "chapters"
+from scripts.chapters import CHAPTERS_DIR as CHAPTERS
+from scripts.chapters import REPO
+
 SOLUTION_TAG = "solution"
 EXERCISE_TAG = "exercise"
 
@@ -60,32 +62,72 @@ def make_exporter() -> NotebookExporter:
     return exporter
 
 
+def check_out_dir(out_dir: Path, sources: list[Path]) -> Path:
+    """The output folder, resolved; refuse one that would overwrite the sources or that
+    cannot be a folder."""
+    out = out_dir.expanduser().resolve()
+    chapters = CHAPTERS.resolve()
+    if out == chapters or chapters in out.parents or any(out == s.parent for s in sources):
+        raise SystemExit(
+            f"student_copy: refusing --out {out_dir}: it is the folder of the source "
+            "chapters or inside chapters/, where the copies (solutions removed) would "
+            "overwrite or sit among the sources. Choose another folder, e.g. student/."
+        )
+    if out.exists() and not out.is_dir():
+        raise SystemExit(
+            f"student_copy: --out {out_dir} is a file, not a folder; "
+            "choose a folder (it is created if missing)."
+        )
+    return out
+
+
 def student_copy(source: Path, out_dir: Path, exporter: NotebookExporter | None = None) -> Path:
     """Write the student copy of one chapter notebook into ``out_dir``; return its path."""
     exporter = exporter or make_exporter()
-    body, _ = exporter.from_filename(str(source))
-    notebook = nbformat.reads(body, as_version=4)
-    nbformat.validate(notebook)  # raises nbformat.ValidationError on an invalid notebook
-    left = [i for i, cell in enumerate(notebook.cells)
-            if SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])]
+    try:
+        body, _ = exporter.from_filename(str(source))
+        notebook = nbformat.reads(body, as_version=4)
+        nbformat.validate(notebook)
+    except OSError as exc:
+        raise SystemExit(f"student_copy: cannot read {source}: {exc.strerror or exc}.") from None
+    except Exception as exc:  # not JSON, or JSON that nbformat cannot read: many error types
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        raise SystemExit(f"student_copy: {source} is not a valid notebook ({reason}).") from None
+    left = [
+        i
+        for i, cell in enumerate(notebook.cells)
+        if SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])
+    ]
     if left:  # cannot happen with the preprocessor enabled; guard against config mistakes
         raise RuntimeError(f"{source.name}: solution cells survived: {left}")
-    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / source.name
-    target.write_text(body, encoding="utf-8")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        target.write_text(body, encoding="utf-8")
+    except OSError as exc:  # read-only folder, a file in the way, disk full, ...
+        raise SystemExit(f"student_copy: cannot write {target}: {exc.strerror or exc}.") from None
     return target
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("chapters", nargs="*",
-                        help="chapters to copy: 04, 04_grad or chapters/04_grad.ipynb (default: all)")
-    parser.add_argument("--out", type=Path, default=REPO / "student",
-                        help="folder for the student copies (default: student/, git-ignored)")
+    parser.add_argument(
+        "chapters",
+        nargs="*",
+        help="chapters to copy: 04, 04_grad or chapters/04_grad.ipynb (default: all)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=REPO / "student",
+        help="folder for the student copies (default: student/, git-ignored)",
+    )
     args = parser.parse_args(argv)
+    sources = find_chapters(args.chapters)
+    out = check_out_dir(args.out, sources)
     exporter = make_exporter()
-    for source in find_chapters(args.chapters):
-        target = student_copy(source, args.out, exporter)
+    for source in sources:
+        target = student_copy(source, out, exporter)
         print(f"{source.name} -> {target}")
     return 0
 

@@ -1,4 +1,9 @@
-"""Shared fixtures: the repository root and one book build per test session."""
+"""Shared fixtures: one book build per test session (also across pytest-xdist workers).
+
+Paths and the chapters' structure come from ``scripts.chapters`` (the one module that parses
+them), so tests import ``REPO`` and ``CHAPTERS`` from there.
+"""
+
 from __future__ import annotations
 
 import fcntl
@@ -11,13 +16,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-CHAPTERS = sorted((REPO / "chapters").glob("[0-9][0-9]_*.ipynb"))
-
-
-@pytest.fixture(scope="session")
-def repo() -> Path:
-    return REPO
+from scripts.chapters import REPO
 
 
 @pytest.fixture(scope="session")
@@ -35,12 +34,26 @@ def built_book(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     with open(shared / "book.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not log.exists():
-            ignore = shutil.ignore_patterns(".git", ".venv", "_build", "data", "student",
-                                           "screenshots", "__pycache__", ".pytest_cache")
+            ignore = shutil.ignore_patterns(
+                ".git",
+                ".venv",
+                "_build",
+                "data",
+                "student",
+                "screenshots",
+                "__pycache__",
+                ".pytest_cache",
+            )
             shutil.copytree(REPO, src, ignore=ignore)
             jupyter_book = Path(sys.executable).parent / "jupyter-book"
-            done = subprocess.run([str(jupyter_book), "build", "-W", "--keep-going", str(src)],
-                                  capture_output=True, text=True, timeout=600)
+            done = subprocess.run(
+                [str(jupyter_book), "build", "-W", "--keep-going", str(src)],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             log.write_text(json.dumps([done.returncode, done.stdout, done.stderr]))
     returncode, stdout, stderr = json.loads(log.read_text())
-    return src / "_build" / "html", subprocess.CompletedProcess("jupyter-book", returncode, stdout, stderr)
+    return src / "_build" / "html", subprocess.CompletedProcess(
+        "jupyter-book", returncode, stdout, stderr
+    )

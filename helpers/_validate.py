@@ -1,0 +1,142 @@
+"""Argument checks shared by the helpers, so that every message is written once.
+
+Shapes and dtypes are known even inside ``jax.jit`` (they are static), so they are
+always checked. Values are checked only when they are concrete: inside ``jit``,
+``grad`` or ``vmap`` an argument is a tracer whose values do not exist yet, and the
+check is skipped (each helper's docstring says what happens then).
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+Array = Any  # a jax.Array, a tracer or a NumPy array
+
+
+def as_array(fn: str, name: str, x: Any) -> Array:
+    """``x`` as an array: arrays and tracers pass unchanged, lists and numbers are converted."""
+    if isinstance(x, (jax.Array, np.ndarray)):
+        return x
+    try:
+        return jnp.asarray(x)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{fn}: {name} must be an array or a (nested) list of numbers, "
+            f"got {type(x).__name__} ({exc})."
+        ) from None
+
+
+def is_concrete(x: Any) -> bool:
+    """True outside tracing, where the values of ``x`` can be read."""
+    return not isinstance(x, jax.core.Tracer)
+
+
+@jax.jit
+def _min_max(x: jax.Array) -> jax.Array:
+    return jnp.stack([jnp.min(x), jnp.max(x)])
+
+
+def value_range(x: Array) -> tuple[float, float] | None:
+    """``(min, max)`` of a non-empty array, read in one pass; None while tracing."""
+    if not is_concrete(x) or x.size == 0:
+        return None
+    if isinstance(x, np.ndarray):
+        return x.min().item(), x.max().item()
+    span = _min_max(x)
+    if not is_concrete(span):  # a constant captured inside someone's jit: still no values
+        return None
+    lo, hi = np.asarray(span)
+    return lo.item(), hi.item()
+
+
+def check_same_shape(fn: str, a: Array, b: Array, a_name: str, b_name: str) -> None:
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{fn}: {a_name} has shape {tuple(a.shape)} but {b_name} has shape "
+            f"{tuple(b.shape)}; they must match (reshape one, e.g. logits[:, 0] or "
+            "targets.reshape(-1, 1))."
+        )
+
+
+def check_nonempty(fn: str, name: str, x: Array) -> None:
+    """A mean over no elements is nan: refuse empty inputs instead."""
+    if x.size == 0:
+        raise ValueError(
+            f"{fn}: {name} is empty (shape {tuple(x.shape)}), so there is nothing "
+            "to average. Pass at least one example."
+        )
+
+
+def check_class_labels(fn: str, labels: Array, n_classes: int | None) -> None:
+    """Integer class indices from 0 to ``n_classes - 1`` (no upper bound for None)."""
+    if not jnp.issubdtype(labels.dtype, jnp.integer):
+        raise ValueError(
+            f"{fn}: labels must be integer class indices, got dtype {labels.dtype}; "
+            "convert one-hot targets with labels = targets.argmax(axis=1)."
+        )
+    span = value_range(labels)
+    if span is None:
+        return
+    lo, hi = span
+    top = "" if n_classes is None else f" to {n_classes - 1}"
+    if lo < 0:
+        raise ValueError(
+            f"{fn}: labels must be class indices from 0{top}, got a label of {lo}. "
+            "Negative labels do not name a class: fix the labels."
+        )
+    if n_classes is not None and hi >= n_classes:
+        raise ValueError(
+            f"{fn}: labels must be class indices from 0 to {n_classes - 1} (the logits have "
+            f"{n_classes} classes), got a label of {hi}. Fix the labels, or give the network's "
+            f"last layer {hi + 1} outputs."
+        )
+
+
+def check_unit_interval(fn: str, name: str, x: Array) -> None:
+    """Binary targets are probabilities: every value in [0, 1]."""
+    span = value_range(x)
+    if span is not None and (span[0] < 0 or span[1] > 1):
+        raise ValueError(
+            f"{fn}: {name} must be in [0, 1] (0/1 labels or probabilities), got "
+            f"values from {span[0]} to {span[1]}."
+        )
+
+
+def check_same_tree(fn: str, params: Any, other: Any, other_name: str) -> None:
+    """``other`` (gradients, optimizer state) has the structure and leaf shapes of ``params``."""
+    p_tree = jax.tree_util.tree_structure(params)
+    o_tree = jax.tree_util.tree_structure(other)
+    if p_tree != o_tree:
+        raise ValueError(
+            f"{fn}: {other_name} must have the same structure as params, "
+            f"got params {p_tree} and {other_name} {o_tree}."
+        )
+    leaves = zip(jax.tree_util.tree_leaves(params), jax.tree_util.tree_leaves(other), strict=True)
+    for p, o in leaves:
+        if jnp.shape(p) != jnp.shape(o):
+            raise ValueError(
+                f"{fn}: every leaf of {other_name} must have the shape of the matching "
+                f"leaf of params, got {jnp.shape(o)} for a leaf of shape {jnp.shape(p)}."
+            )
+
+
+def check_int(fn: str, name: str, value: Any, low: int, high: int | None = None) -> int:
+    """``value`` as a Python int from ``low`` to ``high`` (or up); NumPy integers pass,
+    bools and floats do not."""
+    expected = (
+        f"an integer from {low} to {high}" if high is not None else f"an integer of at least {low}"
+    )
+    try:
+        if isinstance(value, (bool, np.bool_)):
+            raise TypeError
+        number = operator.index(value)
+    except TypeError:
+        raise ValueError(f"{fn}: {name} must be {expected}, got {value!r}.") from None
+    if number < low or (high is not None and number > high):
+        raise ValueError(f"{fn}: {name} must be {expected}, got {number}.")
+    return number

@@ -1,0 +1,49 @@
+"""What a chapter's prose says about its own results: asserted claims, and glued numbers.
+
+A chapter that says "the better recipe passes 97.5%" follows the cell that trains it with::
+
+    claim("the better recipe passes 97.5% test accuracy", accuracy >= 0.975, f"{accuracy:.2%}")
+
+On success it prints the statement alone (so the printed line is the same on every machine); when
+the claim does not hold, on this machine or a GPU or TPU, it raises :class:`ClaimFailed` with the
+measured value, and the chapter (and the test suite) stops there instead of showing prose that no
+longer matches its outputs. A number the prose quotes exactly is glued instead (:func:`glue`):
+the book then takes it from the verified output, so it cannot drift from it.
+"""
+
+from __future__ import annotations
+
+
+class ClaimFailed(AssertionError):
+    """A result that the chapter's text relies on did not come out as stated."""
+
+
+def claim(statement: str, holds, measured: str = "") -> None:
+    """Print ``✓ statement`` when ``holds`` is true; raise :class:`ClaimFailed` otherwise.
+
+    ``holds`` is a bool or a scalar boolean array (``bool()`` is taken, so a traced value
+    cannot be used: call it outside ``jit``); ``measured`` says what was found, for the error.
+    """
+    if not isinstance(statement, str) or not statement:
+        raise TypeError(f"claim() needs the statement as a non-empty string, got {statement!r}")
+    if not bool(holds):
+        found = f" Measured here: {measured}." if measured else ""
+        raise ClaimFailed(
+            f"The text says that {statement}, but this run disagrees.{found} "
+            "If you changed the code above, that is expected; otherwise please "
+            "report it with your JAX version and devices (first cell)."
+        )
+    print(f"✓ {statement}")
+
+
+def glue(name: str, value) -> None:
+    """Record ``value`` for the book's text, shown there with ``{glue:text}`name:format```.
+
+    It is myst-nb's ``glue`` (hidden output the book reads at build time); where myst-nb is
+    not installed, e.g. on Colab, it does nothing, since only the book reads it.
+    """
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        return
+    myst_glue(name, value, display=False)

@@ -1,0 +1,133 @@
+"""Build each chapter's .ipynb from its MyST source and store its executed outputs.
+
+    .venv/bin/python -m scripts.execute_chapters                  # every chapter
+    .venv/bin/python -m scripts.execute_chapters 07_mnist         # some chapters
+    .venv/bin/python -m scripts.execute_chapters --sync-only      # prose edits: no execution
+
+``chapters/NN_name.md`` (MyST Markdown, paired through jupytext) is the reviewed source;
+``chapters/NN_name.ipynb`` is made from it. Each chapter runs top to bottom in a fresh kernel
+on the CPU with XLA's default rounding (no XLA_FLAGS: the test suite checks the stored outputs
+under another rounding variant), without nbclient's per-cell timing metadata, so re-executing
+an unchanged chapter leaves its .ipynb unchanged apart from outputs that really changed.
+With ``--sync-only`` the cells are taken from the source and each keeps the outputs stored
+for the same code (jupytext's own pairing), which is all a prose edit needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+from jupytext.combine import combine_inputs_with_outputs
+from nbclient import NotebookClient
+
+from scripts.chapters import CHAPTERS_DIR, REPO
+
+PINNED = ("jax", "jaxlib", "numpy", "matplotlib")
+COLAB_GPU = {"accelerator": "GPU", "colab": {"provenance": [], "gpuType": "T4"}}  # every chapter
+
+
+def chapter_paths(names: list[str]) -> list[Path]:
+    """The chapter notebooks named (by stem, file name or path), or all: one per .md source."""
+    sources = sorted(CHAPTERS_DIR.glob("[0-9][0-9]_*.md"))
+    if not names:
+        return [p.with_suffix(".ipynb") for p in sources]
+    paths = []
+    for name in names:
+        path = CHAPTERS_DIR / f"{Path(name).stem}.ipynb"
+        if not path.with_suffix(".md").is_file():
+            sys.exit(f"no chapter {name!r}; the chapters are: {', '.join(p.stem for p in sources)}")
+        paths.append(path)
+    return paths
+
+
+def check_pinned_environment() -> None:
+    """Refuse to store outputs made with other versions than requirements.txt pins."""
+    from importlib.metadata import version
+
+    pins = dict(re.findall(r"^([\w-]+)==([^\s#]+)", (REPO / "requirements.txt").read_text(), re.M))
+    wrong = [
+        f"{name} {version(name)} (pinned: {pins[name]})"
+        for name in PINNED
+        if version(name) != pins[name]
+    ]
+    if wrong:
+        sys.exit(
+            "Stored outputs are made in the pinned environment only; this one has "
+            + ", ".join(wrong)
+            + ". Run bash scripts/setup_env.sh and use .venv/bin/python."
+        )
+
+
+@contextlib.contextmanager
+def kernel_environment(xla_flags: str = "", cpus: set[int] | None = None):
+    """Environment and CPU affinity that a kernel started inside this block inherits."""
+    saved_env, saved_cpus = dict(os.environ), os.sched_getaffinity(0)
+    os.environ["JAX_PLATFORMS"] = "cpu"
+    os.environ.pop("XLA_FLAGS", None)
+    if xla_flags:
+        os.environ["XLA_FLAGS"] = xla_flags
+    if cpus:
+        os.sched_setaffinity(0, cpus)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.sched_setaffinity(0, saved_cpus)
+
+
+def from_source(path: Path):
+    """The chapter's cells from its MyST source, with the outputs stored for the same code
+    (none for a new chapter), asking Colab for a GPU runtime."""
+    nb = jupytext.read(path.with_suffix(".md"))
+    if path.exists():
+        nb = combine_inputs_with_outputs(nb, jupytext.read(path), fmt="md:myst")
+    nb.metadata.update(COLAB_GPU)
+    return nb
+
+
+def execute(path: Path, xla_flags: str = "", cpus: set[int] | None = None, nb=None):
+    """Run a chapter (by default as stored) in a fresh kernel in chapters/; return the notebook."""
+    nb = nbformat.read(path, as_version=4) if nb is None else nb
+    client = NotebookClient(
+        nb,
+        timeout=900,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    with kernel_environment(xla_flags, cpus):
+        client.execute()
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)  # timestamps from an older nbclient run
+    return nb
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("chapters", nargs="*", help="chapter names, e.g. 07_mnist (default: all)")
+    parser.add_argument(
+        "--sync-only",
+        action="store_true",
+        help="update the .ipynb cells from the .md, keep outputs, execute nothing",
+    )
+    args = parser.parse_args()
+    if not args.sync_only:
+        check_pinned_environment()
+    for path in chapter_paths(args.chapters):
+        nb = from_source(path)
+        if not args.sync_only:
+            print(f"executing {path.relative_to(REPO)} ...", flush=True)
+            nb = execute(path, nb=nb)
+        jupytext.write(nb, path, fmt="ipynb")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Chapter 9's self-checks on 8 simulated CPU devices, with right, wrong and junk answers.
+
+Run by the ``on_8_devices`` fixture (conftest.py) in a fresh process with
+``XLA_FLAGS=--xla_force_host_platform_device_count=8``; prints one JSON line,
+``{case: {"passed": ..., "message": ...}}``, for tests/checks/test_ch09_data_parallel.py and
+tests/checks/test_junk_answers.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import jax
+from jax.sharding import NamedSharding
+from jax.sharding import PartitionSpec as P
+from junk import JUNK
+
+import helpers
+from helpers import checks
+
+assert jax.device_count() == 8, jax.devices()
+mesh = jax.make_mesh((8,), ("batch",))
+batch, replicated = NamedSharding(mesh, P("batch")), NamedSharding(mesh, P())
+
+
+def loss(params: Any, images: jax.Array, labels: jax.Array) -> jax.Array:
+    return helpers.softmax_cross_entropy(helpers.mlp_forward(params, images), labels)
+
+
+def with_shard_map(body: Callable) -> Callable:
+    def data_parallel_grads(params, images, labels):
+        return jax.shard_map(
+            body, mesh=mesh, in_specs=(P(), P("batch"), P("batch")), out_specs=P()
+        )(params, images, labels)
+
+    return data_parallel_grads
+
+
+def right(params, images, labels):
+    params = jax.lax.pcast(params, "batch", to="varying")
+    return jax.lax.pmean(jax.grad(loss)(params, images, labels), "batch")
+
+
+def psum(params, images, labels):
+    params = jax.lax.pcast(params, "batch", to="varying")
+    return jax.lax.psum(jax.grad(loss)(params, images, labels), "batch")
+
+
+def no_pcast(params, images, labels):  # JAX adds up the gradients of a shared value
+    return jax.lax.pmean(jax.grad(loss)(params, images, labels), "batch")
+
+
+def no_pcast_psum(params, images, labels):  # added up twice: 64 times
+    return jax.lax.psum(jax.grad(loss)(params, images, labels), "batch")
+
+
+def halved(params, images, labels):
+    return jax.tree_util.tree_map(lambda g: g / 2, right(params, images, labels))
+
+
+GRADS = {
+    "right": with_shard_map(right),
+    "right-jitted": jax.jit(with_shard_map(right)),
+    "psum": with_shard_map(psum),
+    "no-pcast": with_shard_map(no_pcast),
+    "no-pcast-psum": with_shard_map(no_pcast_psum),
+    "halved": with_shard_map(halved),
+    "plain-grad": jax.grad(loss),
+    "plain-grad-jitted": jax.jit(jax.grad(loss)),
+}
+SHARD_BATCH = {
+    "right": lambda a: jax.device_put(a, batch),
+    "replicated": lambda a: jax.device_put(a, replicated),
+    "unplaced": lambda a: a,
+    "last-dimension": lambda a: jax.device_put(
+        a, NamedSharding(mesh, P(*[None] * (a.ndim - 1), "batch"))
+    ),
+    "values-changed": lambda a: jax.device_put(a + 1, batch),
+}
+CASES: dict[str, Callable[[], checks.CheckResult]] = {
+    **{
+        f"grads/{name}": lambda fn=fn: checks.check_data_parallel_grads(fn, mesh)
+        for name, fn in GRADS.items()
+    },
+    **{
+        f"shard_batch/{name}": lambda fn=fn: checks.check_shard_batch(fn, mesh)
+        for name, fn in SHARD_BATCH.items()
+    },
+    "grads/mesh-None": lambda: checks.check_data_parallel_grads(GRADS["right"], None),
+    "shard_batch/mesh-None": lambda: checks.check_shard_batch(SHARD_BATCH["right"], None),
+    "grads/mesh-without-batch": lambda: checks.check_data_parallel_grads(
+        GRADS["right"], jax.make_mesh((8,), ("data",))
+    ),
+    "shard_batch/mesh-without-batch": lambda: checks.check_shard_batch(
+        SHARD_BATCH["right"], jax.make_mesh((8,), ("data",))
+    ),
+    **{
+        f"junk/check_data_parallel_grads/{name}": lambda a=answer: checks.check_data_parallel_grads(
+            a, mesh
+        )
+        for name, answer in JUNK.items()
+    },
+    **{
+        f"junk/check_shard_batch/{name}": lambda a=answer: checks.check_shard_batch(a, mesh)
+        for name, answer in JUNK.items()
+    },
+}
+
+
+def run(case: Callable[[], checks.CheckResult]) -> dict[str, Any]:
+    try:
+        result = case()
+        return {"passed": result.passed, "message": result.message}
+    except Exception as exc:  # reported, so that the test names the check that let it escape
+        return {"passed": False, "message": f"ESCAPED {type(exc).__name__}: {exc}"}
+
+
+print(json.dumps({name: run(case) for name, case in CASES.items()}))

@@ -1,0 +1,204 @@
+"""Chapter 2's self-checks: activations, initialisation and the forward pass."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import pytest
+
+from helpers import checks, init_mlp, mlp_forward
+
+
+def relu(z):
+    return jnp.maximum(z, 0.0)
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + jnp.exp(-z))
+
+
+def forward_reference(params, x):
+    """The solution of ex-02-forward."""
+    *hidden, (W_out, b_out) = params
+    for W, b in hidden:
+        x = relu(x @ W + b)
+    return x @ W_out + b_out
+
+
+def init_reference(key, sizes, scale):
+    """The solution of ex-02-init."""
+    keys = jax.random.split(key, len(sizes) - 1)
+    return [
+        (scale * jax.random.normal(k, (n_in, n_out)), jnp.zeros(n_out))
+        for k, n_in, n_out in zip(keys, sizes[:-1], sizes[1:], strict=True)
+    ]
+
+
+# ex-02-activations --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "check, answer, fragment",
+    [
+        (checks.check_relu, relu, "relu matches the reference on all 3 test inputs"),
+        (checks.check_relu, lambda z: jnp.where(z > 0, z, 0.0), "relu matches"),
+        (checks.check_sigmoid, sigmoid, "sigmoid matches the reference on all 3 test inputs"),
+    ],
+)
+def test_activations_accept_references(expect, check, answer, fragment):
+    expect(check(answer), True, fragment)
+
+
+@pytest.mark.parametrize(
+    "check, answer, fragments",
+    [
+        (
+            checks.check_relu,
+            jnp.abs,
+            ["relu([-3.  -0.5  0.   0.5  3. ])", "got [3.  0.5 0.  0.5 3. ]"],
+        ),
+        (checks.check_relu, lambda z: jnp.maximum(z, 1.0), ["got [1. 1. 1. 1. 3.]"]),
+        (checks.check_relu, lambda z: jnp.minimum(z, 0.0), ["got [-3.  -0.5  0.   0.   0. ]"]),
+        (
+            checks.check_sigmoid,
+            lambda z: 1.0 / (1.0 + jnp.exp(z)),
+            ["expected [0.0474 0.3775 0.5    0.6225 0.9526]"],
+        ),  # the sign
+        (checks.check_sigmoid, jnp.tanh, ["got [-0.9951 -0.4621  0.      0.4621  0.9951]"]),
+        (
+            checks.check_sigmoid,
+            lambda z: jnp.exp(z) / (1.0 + jnp.exp(z)),
+            ["got [ 0. nan]", "nan or inf where a finite number is expected"],
+        ),  # overflows at 100
+    ],
+    ids=["abs", "max-1", "min", "sign", "tanh", "overflow"],
+)
+def test_activations_reject_wrong_answers(expect, check, answer, fragments):
+    expect(check(answer), False, *fragments)
+
+
+# ex-02-init ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "init",
+    [
+        init_reference,
+        lambda *args: [list(layer) for layer in init_reference(*args)],
+        lambda *args: tuple(init_reference(*args)),
+        lambda *args: tuple(tuple(layer) for layer in init_reference(*args)),
+        lambda key, sizes, scale: init_mlp(key, sizes, scale),
+    ],
+    ids=["list-of-tuples", "list-of-lists", "tuple-of-tuples", "tuple-of-lists", "helper"],
+)
+def test_init_accepts_any_sequence_of_pairs(expect, init):
+    expect(checks.check_init(init), True, "init matches helpers.init_mlp on all 3 test networks")
+
+
+def init_same_key(key, sizes, scale):  # reuses one key for every layer
+    return [
+        (scale * jax.random.normal(key, (n_in, n_out)), jnp.zeros(n_out))
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
+
+
+def init_random_bias(key, sizes, scale):
+    keys = jax.random.split(key, len(sizes) - 1)
+    return [
+        (scale * jax.random.normal(k, (n_in, n_out)), scale * jax.random.normal(k, (n_out,)))
+        for k, n_in, n_out in zip(keys, sizes[:-1], sizes[1:], strict=True)
+    ]
+
+
+@pytest.mark.parametrize(
+    "init, fragments",
+    [
+        (init_same_key, ["layer 0, W:", "The shapes are right"]),
+        (
+            lambda *args: [(W.T, b) for W, b in init_reference(*args)],
+            ["layer 0, W: the shape differs: expected (2, 16), got (16, 2)"],
+        ),
+        (
+            lambda key, sizes, scale: init_reference(key, sizes, 1.0),
+            [
+                "init(jax.random.key(7), [2, 16, 1], scale=0.1): "
+                "layer 0, W: expected an array of shape (2, 16)",
+                "the largest difference is",
+                "(expected ",
+            ],
+        ),
+        (init_random_bias, ["layer 0, b:", "b is zeros"]),
+        (
+            lambda *args: init_reference(*args)[:1],
+            ["return a list of 2 (W, b) layers, not a list of 1 (W, b) layers"],
+        ),
+        (
+            lambda *args: [{"W": W, "b": b} for W, b in init_reference(*args)],
+            ["layer 0 should be a tuple (W, b), not a dict with keys 'W', 'b'"],
+        ),
+        (
+            lambda *args: [(W, b, b) for W, b in init_reference(*args)],
+            ["layer 0 should be a tuple (W, b), not a Python tuple of 3 arrays"],
+        ),
+        (lambda *args: {"W": 1}, ["return a list of 2 (W, b) layers, not a dict with keys 'W'"]),
+    ],
+    ids=[
+        "same-key",
+        "transposed",
+        "no-scale",
+        "random-bias",
+        "too-few-layers",
+        "dict-layers",
+        "triples",
+        "dict",
+    ],
+)
+def test_init_rejects_wrong_answers(expect, init, fragments):
+    expect(checks.check_init(init), False, *fragments)
+
+
+# ex-02-forward ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("forward", [forward_reference, mlp_forward])
+def test_forward_accepts_reference_and_helper(expect, forward):
+    expect(
+        checks.check_forward(forward), True, "matches helpers.mlp_forward on all 3 test networks"
+    )
+
+
+def forward_two_layers_only(params, x):
+    (W1, b1), (W2, b2) = params[0], params[1]
+    return relu(x @ W1 + b1) @ W2 + b2
+
+
+def forward_relu_on_output(params, x):
+    for W, b in params:
+        x = relu(x @ W + b)
+    return x
+
+
+def forward_no_hidden_bias(params, x):
+    *hidden, (W_out, b_out) = params
+    for W, _ in hidden:
+        x = relu(x @ W)
+    return x @ W_out + b_out
+
+
+@pytest.mark.parametrize(
+    "forward, fragment",
+    [
+        (forward_relu_on_output, "2-16-1 network on the batch"),
+        (forward_two_layers_only, "the shape differs: expected (5, 2), got (5, 5)"),
+        (forward_no_hidden_bias, "3-4-5-2 network"),
+        (lambda params, x: jax.nn.sigmoid(mlp_forward(params, x)), "2-16-1 network on one example"),
+        (lambda params, x: params[5], "raised IndexError"),
+        (
+            lambda params, x: [mlp_forward(params, x)],
+            "return one array, not a Python list of 1 arrays",
+        ),
+    ],
+    ids=["relu-on-output", "two-layers-only", "no-hidden-bias", "sigmoid", "raises", "list"],
+)
+def test_forward_rejects_wrong_answers(expect, forward, fragment):
+    expect(checks.check_forward(forward), False, fragment)

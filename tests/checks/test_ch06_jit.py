@@ -1,0 +1,90 @@
+"""Chapter 6's self-checks: a jit-friendly soft threshold and gradient descent with lax.scan."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import pytest
+
+from helpers import checks
+
+
+def soft_threshold(x, t):
+    return jnp.where(x > t, x - t, jnp.where(x < -t, x + t, 0.0))
+
+
+def with_if(x, t):
+    if x > t:
+        return x - t
+    return jnp.zeros_like(x)
+
+
+def test_soft_threshold_accepts_the_solution(expect):
+    expect(
+        checks.check_soft_threshold(soft_threshold),
+        True,
+        "jax.jit(soft_threshold) matches the reference on all 3 test inputs.",
+    )
+
+
+@pytest.mark.parametrize(
+    "answer, fragments",
+    [
+        (
+            lambda x, t: jnp.where(jnp.abs(x) > t, x, 0.0),
+            ["soft_threshold(", "expected [-2.5", "got [-3."],
+        ),
+        (lambda x, t: jnp.maximum(x - t, 0.0), ["expected [-2.5"]),
+        (with_if, ["raised ValueError", "does not work under jax.jit", "use jnp.where instead"]),
+        (
+            lambda x, t: (
+                x if float(jnp.max(x)) > 100 else soft_threshold(x, t)
+            ),  # needs a concrete x
+            ["jax.jit(soft_threshold)(", "raised ConcretizationTypeError", "use jnp.where instead"],
+        ),
+        (lambda x, t: ..., ["write the body of the function first"]),
+    ],
+    ids=["hard-threshold", "one-sided", "python-if", "float-under-jit", "starter"],
+)
+def test_soft_threshold_rejects_wrong_answers(expect, answer, fragments):
+    expect(checks.check_soft_threshold(answer), False, *fragments)
+
+
+def descent_path(x0, lr, steps):
+    grad_f = jax.grad(lambda x: (x - 3.0) ** 2)
+
+    def body(x, _):
+        x = x - lr * grad_f(x)
+        return x, x
+
+    return jax.lax.scan(body, jnp.asarray(x0, dtype=jnp.float32), None, length=steps)[1]
+
+
+def descent_path_before(x0, lr, steps):
+    grad_f = jax.grad(lambda x: (x - 3.0) ** 2)
+    return jax.lax.scan(
+        lambda x, _: (x - lr * grad_f(x), x), jnp.asarray(x0, dtype=jnp.float32), None, length=steps
+    )[1]
+
+
+def test_descent_path_accepts_the_solution(expect):
+    expect(
+        checks.check_descent_path(descent_path),
+        True,
+        "descent_path matches the reference on all 3 test inputs.",
+    )
+
+
+@pytest.mark.parametrize(
+    "answer, fragments",
+    [
+        (descent_path_before, ["descent_path(0, 0.1, 5): expected [0.6", "got [0."]),
+        (
+            lambda x0, lr, steps: descent_path(x0, lr, steps)[-1],
+            ["the shape differs: expected (5,), got ()"],
+        ),
+    ],
+    ids=["before-each-step", "final-value-only"],
+)
+def test_descent_path_rejects_wrong_answers(expect, answer, fragments):
+    expect(checks.check_descent_path(answer), False, *fragments)

@@ -1,0 +1,148 @@
+"""Chapter 8's self-checks: a step-decay schedule and RMSProp."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import pytest
+
+from helpers import checks
+
+
+def step_decay(step, peak_lr, total_steps, late=False):
+    step = jnp.asarray(step, jnp.float32)
+    before = jnp.less_equal if late else jnp.less  # late: drops one step too late
+    return peak_lr * jnp.where(
+        before(step, total_steps / 2), 1.0, jnp.where(before(step, 0.75 * total_steps), 0.1, 0.01)
+    )
+
+
+def step_decay_python_if(step, peak_lr, total_steps):  # fine on numbers, fails under jit
+    if step < total_steps / 2:
+        return peak_lr
+    return peak_lr * (0.1 if step < 0.75 * total_steps else 0.01)
+
+
+def step_decay_python_if_scalars(step, peak_lr, total_steps):  # right on arrays, fails under jit
+    step = jnp.asarray(step)
+    if step.ndim:
+        return step_decay(step, peak_lr, total_steps)
+    return step_decay_python_if(step, peak_lr, total_steps)
+
+
+def test_step_decay_check_accepts_reference(expect):
+    expect(
+        checks.check_step_decay(step_decay),
+        True,
+        "step_decay matches the reference on all 8 test inputs, also under jax.jit.",
+    )
+
+
+@pytest.mark.parametrize(
+    "answer, fragments",
+    [
+        (
+            lambda step, peak_lr, total_steps: (
+                peak_lr * jnp.where(jnp.asarray(step) < total_steps / 2, 1.0, 0.1)
+            ),
+            ["Not quite yet: step_decay(750, 0.1, 1000): expected 0.001, got 0.01"],
+        ),  # one drop only
+        (
+            lambda step, peak_lr, total_steps: step_decay(step, peak_lr, total_steps, late=True),
+            ["Not quite yet: step_decay(500, 0.1, 1000): expected 0.01, got 0.1"],
+        ),
+        (
+            step_decay_python_if,
+            [
+                "step_decay([   0  100  200  300  400  500  600  700  800  900 1000 1100], "
+                "1, 1200) "
+                "raised ValueError: "
+                "it uses an array's value in Python",
+                "use jnp.where instead",
+            ],
+        ),
+        (
+            step_decay_python_if_scalars,
+            [
+                "Not quite yet: jax.jit(step_decay, static_argnums=2)(jnp.int32(1600), 1.0, 2000) "
+                "raised "
+                "TracerBoolConversionError: it uses an array's value in Python",
+                "use jnp.where instead",
+            ],
+        ),
+        (lambda step, peak_lr, total_steps: ..., ["write the body of the function first"]),
+    ],
+    ids=["one-drop", "late", "python-if", "python-if-on-scalars", "unfinished"],
+)
+def test_step_decay_check_rejects_wrong_answers(expect, answer, fragments):
+    expect(checks.check_step_decay(answer), False, *fragments)
+
+
+def rmsprop(params, grads, state, lr, decay=0.9, eps=1e-8, *, variant="right"):
+    """The solution of ex-08-rmsprop, or one of its plausible mistakes."""
+    tree_map = jax.tree_util.tree_map
+    new_weight = 1.0 if variant == "no-one-minus" else 1 - decay
+    s = tree_map(lambda s, g: decay * s + new_weight * g**2, state, grads)
+    denominators = {"no-sqrt": lambda s: s + eps, "eps-inside": lambda s: jnp.sqrt(s + eps)}
+    denominator = denominators.get(variant, lambda s: jnp.sqrt(s) + eps)
+    used = state if variant == "old-state" else s
+    return tree_map(lambda p, g, s: p - lr * g / denominator(s), params, grads, used), s
+
+
+def test_rmsprop_check_accepts_reference(expect):
+    expect(
+        checks.check_rmsprop_update(rmsprop),
+        True,
+        "rmsprop_update matches the reference on all 3 test inputs.",
+    )
+
+
+@pytest.mark.parametrize(
+    "variant, fragments",
+    [
+        ("no-sqrt", ["new_params['b']: expected [ 0.4162 -0.4162], got [  3.4333 -20.0992]"]),
+        ("old-state", ["new_params['b']: expected [ 0.4162 -0.4162], got [ 3.e+06 -5.e+05]"]),
+        ("no-one-minus", ["new_params['b']: expected [ 0.4162 -0.4162], got [ 0.2 -0.2]"]),
+        (
+            "eps-inside",
+            [
+                "new_params['b']: expected [ 0.416228 -0.416228], got [ 0.416228 -0.416221]",
+                "the largest difference is 6.14e-06 at index [1], more than the tolerance "
+                "1e-06 + 1e-05 × |expected|",
+            ],
+        ),
+    ],
+    ids=["no-sqrt", "old-state", "no-one-minus", "eps-inside"],
+)
+def test_rmsprop_check_rejects_wrong_answers(expect, variant, fragments):
+    def answer(*args):
+        return rmsprop(*args, variant=variant)
+
+    expect(
+        checks.check_rmsprop_update(answer),
+        False,
+        "rmsprop_update({'w': [[ 1.  -2. ] [ 0.5  3. ]]",
+        *fragments,
+    )
+
+
+@pytest.mark.parametrize(
+    "answer, fragment",
+    [
+        (
+            lambda *args: rmsprop(*args)[0],
+            "return a tuple (new_params, new_state), not a dict with keys 'b', 'w'",
+        ),
+        (
+            lambda *args: list(rmsprop(*args)),
+            "return a tuple (new_params, new_state), not a Python list of 2 items",
+        ),
+        (
+            lambda *args: (rmsprop(*args)[0], list(rmsprop(*args)[1].values())),
+            "new_state should be a dict with keys 'b', 'w', not a Python list of 2 arrays",
+        ),
+    ],
+    ids=["params-only", "list", "state-as-list"],
+)
+def test_rmsprop_check_explains_structure_mistakes(expect, answer, fragment):
+    expect(checks.check_rmsprop_update(answer), False, fragment)

@@ -1,0 +1,161 @@
+"""Every chapter notebook follows the contract in CONTRIBUTING.md.
+
+- Colab metadata asks for a GPU runtime; the kernel is python3.
+- The first code cell is, character for character, colab/setup_cell.py (on Colab only it
+  installs from colab/requirements.txt; everywhere it prints the JAX version and the devices),
+  and it is stored executed.
+- A title, learning objectives (3-5 bullets) and a time estimate at the top.
+- At least two sphinx-exercise ``{exercise}`` directives, each with a dropdown solution in
+  cells tagged ``solution``; solution code sits between ``{solution-start}`` and
+  ``{solution-end}`` in code cells tagged ``solution``, after a ``# your code here`` starter
+  and before a self-check, both tagged ``exercise``.
+- A "Key takeaways" section.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from scripts.chapters import CHAPTERS, REPO, facts, tags
+
+IDS = [c.stem for c in CHAPTERS]
+
+DIRECTIVE = re.compile(
+    r"^(`{3,}|:{3,})\{(exercise|solution|solution-start|solution-end)\}[ \t]*(.*)$", re.MULTILINE
+)
+
+
+SETUP_CELL = (REPO / "colab" / "setup_cell.py").read_text().strip()
+
+
+def _read(chapter: Path):
+    return nbformat.read(chapter, as_version=4)
+
+
+def test_there_are_chapters():
+    assert CHAPTERS, "no chapter notebooks in chapters/"
+
+
+def test_setup_cell_installs_only_on_colab_from_the_pinned_requirements():
+    assert 'if "google.colab" in sys.modules:' in SETUP_CELL
+    assert (
+        "/colab/requirements.txt" in SETUP_CELL and (REPO / "colab" / "requirements.txt").is_file()
+    )
+    assert not re.search(r"install[^\n]*\bjax", SETUP_CELL), (
+        "the setup cell must never install jax: Colab's own accelerator build stays"
+    )
+    assert 'print("JAX", jax.__version__, "| devices:", jax.devices())' in SETUP_CELL
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_metadata_asks_colab_for_a_gpu(chapter):
+    meta = _read(chapter).metadata
+    assert meta.get("accelerator") == "GPU", f"{chapter.name}: metadata.accelerator is not 'GPU'"
+    assert meta.get("colab", {}).get("gpuType"), f"{chapter.name}: metadata.colab.gpuType missing"
+    assert meta.get("kernelspec", {}).get("name") == "python3", meta.get("kernelspec")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_first_code_cell_is_the_setup_cell(chapter):
+    code = [c for c in _read(chapter).cells if c.cell_type == "code"]
+    assert code, f"{chapter.name} has no code"
+    assert code[0].source.strip() == SETUP_CELL, (
+        f"{chapter.name}: the first code cell must be colab/setup_cell.py"
+    )
+    printed = "".join(o.get("text", "") for o in code[0].outputs if o.output_type == "stream")
+    assert printed.startswith("JAX ") and "| devices:" in printed, (
+        f"{chapter.name}: the setup cell is not stored executed (no 'JAX ... | devices:' output)"
+    )
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_title_objectives_and_time(chapter):
+    cells = _read(chapter).cells
+    assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# "), (
+        f"{chapter.name}: the first cell must be the '# Title'"
+    )
+    stated = facts(chapter)
+    assert 3 <= len(stated.objectives) <= 5, (
+        f"{chapter.name}: {len(stated.objectives)} learning objectives at the top (want 3-5)"
+    )
+    assert stated.minutes, f"{chapter.name}: no '**Time**: about N minutes' at the top"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_key_takeaways(chapter):
+    headings = [
+        line
+        for c in _read(chapter).cells
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("## ")
+    ]
+    assert "## Exercises" in headings, f"{chapter.name}: no '## Exercises' section"
+    assert "## Key takeaways" in headings, f"{chapter.name}: no '## Key takeaways' section"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_exercises_with_dropdown_solutions(chapter):
+    cells = _read(chapter).cells
+    exercises, solved, problems = [], set(), []
+    open_solution = None  # label of the {solution-start} we are inside of
+    last_starter = None  # index of the last `exercise` code cell with `# your code here`
+    code_solutions = 0
+    for i, cell in enumerate(cells):
+        where = f"{chapter.name} cell {i}"
+        directives = DIRECTIVE.findall(cell.source) if cell.cell_type == "markdown" else []
+        if (
+            cell.cell_type == "code"
+            and "exercise" in tags(cell)
+            and "# your code here" in cell.source
+        ):
+            last_starter = i
+        if open_solution and cell.cell_type == "code":
+            if "solution" not in tags(cell):
+                problems.append(
+                    f"{where}: code inside {open_solution}'s solution is not tagged `solution`"
+                )
+            code_solutions += 1
+        for _fence, kind, argument in directives:
+            if kind == "exercise":
+                label = re.search(r"^:label:\s*(\S+)", cell.source, re.MULTILINE)
+                if not label:
+                    problems.append(f"{where}: exercise without :label:")
+                else:
+                    exercises.append(label.group(1))
+                continue
+            if "solution" not in tags(cell):
+                problems.append(f"{where}: {{{kind}}} cell is not tagged `solution`")
+            if kind in ("solution", "solution-start"):
+                if not re.search(r"^:class:\s*dropdown\s*$", cell.source, re.MULTILINE):
+                    problems.append(f"{where}: {{{kind}}} {argument} is not `:class: dropdown`")
+                if argument.strip() not in exercises:
+                    problems.append(f"{where}: solution for unknown exercise {argument!r}")
+                solved.add(argument.strip())
+            if kind == "solution-start":
+                if last_starter is None:
+                    problems.append(
+                        f"{where}: no `# your code here` starter (tagged `exercise`) "
+                        f"before the solution of {argument}"
+                    )
+                last_starter = None
+                open_solution = argument.strip()
+            if kind == "solution-end":
+                if open_solution is None:
+                    problems.append(f"{where}: solution-end without solution-start")
+                nxt = next((c for c in cells[i + 1 :] if c.cell_type == "code"), None)
+                if nxt is None or "exercise" not in tags(nxt) or "checks." not in nxt.source:
+                    problems.append(
+                        f"{where}: the code cell after {open_solution}'s solution "
+                        "should be its self-check (`checks.check_...`, tagged `exercise`)"
+                    )
+                open_solution = None
+    assert len(exercises) >= 2, f"{chapter.name}: {len(exercises)} exercises (want at least 2)"
+    unsolved = [label for label in exercises if label not in solved]
+    assert not unsolved, f"{chapter.name}: exercises without a solution: {unsolved}"
+    assert code_solutions >= 1, f"{chapter.name}: no solution code cell"
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,153 @@
+"""The nbval extension that compares chaotic cells within a tolerance (tests/nbval_tolerance.py)."""
+
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbval_tolerance import METADATA_KEY, Tolerance, reconcile
+
+from scripts.chapters import CHAPTERS, REPO
+
+TOL = Tolerance(percent_points=0.3, relative=0.03, count=2)
+LOG = "epoch 25: loss 0.0588, accuracy 98.13%, 194 errors of 10000\n"
+
+
+@pytest.mark.parametrize(
+    "fresh",
+    [
+        LOG,
+        "epoch 25: loss 0.0601, accuracy 98.01%, 196 errors of 10000\n",  # within every tolerance
+        "epoch 25: loss 0.0589, accuracy 98.40%, 193 errors of 10000\n",
+        "epoch 25:  loss 0.0588, accuracy  98.13%, 194 errors of 10000\n",  # column padding moved
+    ],
+)
+def test_within_tolerance_the_stored_text_is_kept(fresh):
+    assert reconcile(LOG, fresh, TOL) == LOG
+
+
+@pytest.mark.parametrize(
+    "fresh, offending",
+    [
+        ("epoch 25: loss 0.0588, accuracy 99.13%, 194 errors of 10000\n", "99.13%"),  # +1 point
+        ("epoch 25: loss 0.0688, accuracy 98.13%, 194 errors of 10000\n", "0.0688"),  # +17%
+        ("epoch 25: loss 0.0588, accuracy 98.13%, 197 errors of 10000\n", "197"),  # +3
+    ],
+)
+def test_outside_tolerance_only_the_offending_number_differs(fresh, offending):
+    result = reconcile(LOG, fresh, TOL)
+    differing = [(a, b) for a, b in zip(LOG.split(), result.split()) if a != b]
+    assert len(differing) == 1 and differing[0][1].rstrip(",:") == offending
+
+
+@pytest.mark.parametrize(
+    "fresh",
+    [
+        "epoch 25: loss 0.0588, accuracy 98.13%, 194 mistakes of 10000\n",  # one word
+        "epoch 25: loss 0.0588, accuracy 98.13%, 194 errors of 10000\nnan\n",  # an extra line
+        "epoch 25: loss 0.0588, accuracy 98.13, 194 errors of 10000\n",  # a lost '%'
+        "epoch 25: loss 0.0588, accuracy 98.13%, 194 errors of 10000",  # a lost newline
+    ],
+)
+def test_text_differences_are_never_tolerated(fresh):
+    assert reconcile(LOG, fresh, TOL) == fresh != LOG
+
+
+def test_a_kind_the_cell_does_not_name_is_exact():
+    only_points = Tolerance(percent_points=0.3)
+    assert reconcile("98.13% of 194", "98.20% of 194", only_points) == "98.13% of 194"
+    assert reconcile("98.13% of 194", "98.13% of 195", only_points) == "98.13% of 195"
+    assert reconcile("loss 0.0588", "loss 0.0590", only_points) == "loss 0.0590"
+
+
+def test_a_decimal_may_always_move_by_one_unit_in_its_last_digit():
+    exact = Tolerance(count=0, percent_points=0.0001)
+    assert reconcile("loss 0.0588", "loss 0.0589", exact) == "loss 0.0588"
+    assert reconcile("loss 1.2e-05", "loss 1.3e-05", exact) == "loss 1.2e-05"
+    assert reconcile("loss 0.0588", "loss 0.0590", exact) == "loss 0.0590"
+
+
+@pytest.mark.parametrize("spec", [{}, {"percent": 1}, {"count": -1}, {"relative": "0.1"}])
+def test_a_malformed_tolerance_is_refused_with_its_name(spec):
+    with pytest.raises(ValueError, match=METADATA_KEY):
+        Tolerance.from_metadata({METADATA_KEY: spec})
+
+
+def test_cells_without_metadata_are_compared_exactly():
+    assert Tolerance.from_metadata({"tags": ["exercise"]}) is None
+
+
+def chapter_tolerances():
+    for path in CHAPTERS:
+        for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if METADATA_KEY in cell.metadata:
+                yield pytest.param(cell, id=f"{path.stem}-cell{i}")
+
+
+@pytest.mark.parametrize("cell", list(chapter_tolerances()))
+def test_a_one_point_change_of_a_stored_accuracy_is_caught(cell):
+    """Every tolerance is tighter than one percentage point, so the suite fails when any stored
+    accuracy of a chapter is changed by 1 point (or any of its words)."""
+    tolerance = Tolerance.from_metadata(cell.metadata)
+    assert tolerance.percent_points < 1, "a tolerance of a point or more would hide such a change"
+    text = "".join(out.get("text", "") for out in cell.outputs)
+    percent = re.search(r"\d+\.\d+%", text)
+    bumped = (
+        text[: percent.start()] + f"{float(percent.group()[:-1]) + 1:.2f}%" + text[percent.end() :]
+    )
+    assert reconcile(text, bumped, tolerance) != text
+    assert reconcile(text, text.replace(" ", "  ", 1).replace("a", "o", 1), tolerance) != text
+
+
+def test_end_to_end_with_nbval(tmp_path):
+    """A real pytest --nbval run: a toleranced cell passes within tolerance and fails outside it;
+    a cell without tolerance stays exact."""
+
+    def cell(code, stored, tolerance=None):
+        c = nbformat.v4.new_code_cell(
+            code,
+            execution_count=1,
+            outputs=[nbformat.v4.new_output("stream", name="stdout", text=stored)],
+        )
+        if tolerance:
+            c.metadata[METADATA_KEY] = tolerance
+        return c
+
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            cell('print("accuracy 98.13%")', "accuracy 98.31%\n", {"percent_points": 0.3}),
+            cell('print("accuracy 98.13%")', "accuracy 99.13%\n", {"percent_points": 0.3}),
+            cell('print("accuracy 98.13%")', "precision 98.13%\n", {"percent_points": 0.3}),
+            cell('print("accuracy 98.13%")', "accuracy 98.14%\n"),
+        ]
+    )
+    nbformat.write(nb, tmp_path / "cells.ipynb")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "nbval_tolerance",
+            "--nbval",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "-rA",
+            "-o",
+            f"pythonpath={REPO / 'tests'}",
+            "cells.ipynb",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    outcomes = dict(
+        (cell, outcome)
+        for outcome, cell in re.findall(r"^(PASSED|FAILED) \S+::Cell (\d+)", done.stdout, re.M)
+    )
+    assert outcomes == {"0": "PASSED", "1": "FAILED", "2": "FAILED", "3": "FAILED"}, done.stdout
+    assert "numbers compared with this cell's nbval-tolerance" in done.stdout

@@ -1,0 +1,64 @@
+"""Static checks of the stored chapter notebooks (nbval re-executes them separately)."""
+
+import re
+
+import nbformat
+import pytest
+
+from scripts.chapters import CHAPTERS
+
+MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
+OUTDATED_JAX = re.compile(r"\bDeviceArray\b|\bjax\.tree_map\(|\bjax\.tree_util\.tree_multimap\b")
+
+
+def code_cells(path):
+    nb = nbformat.read(path, as_version=4)
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+def test_there_are_chapters():
+    assert len(CHAPTERS) >= 5, [p.name for p in CHAPTERS]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_notebook_is_valid(path):
+    nbformat.validate(nbformat.read(path, as_version=4))
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_code_cell_is_stored_executed(path):
+    """nbval does not compare a cell that was never run, so every cell must carry its outputs."""
+    cells = code_cells(path)
+    unexecuted = [i for i, c in enumerate(cells) if c.execution_count is None]
+    assert not unexecuted, f"{path.name}: code cells {unexecuted} have no stored execution"
+    counts = [c.execution_count for c in cells]
+    assert counts == list(range(1, len(cells) + 1)), (
+        f"{path.name} was not executed top to bottom in one fresh kernel: {counts}"
+    )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_no_unstable_or_outdated_output(path):
+    for i, cell in enumerate(code_cells(path)):
+        assert not OUTDATED_JAX.search(cell.source), f"{path.name} cell {i}: outdated JAX API"
+        for out in cell.outputs:
+            text = out.get("text", "") + out.get("data", {}).get("text/plain", "")
+            assert not MEMORY_ADDRESS.search(text), (
+                f"{path.name} cell {i} prints a memory address (end with plt.show()): {text!r}"
+            )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_no_hidden_outputs_except_timings(path):
+    """Ignoring output is allowed only on cells that time something."""
+    for i, cell in enumerate(code_cells(path)):
+        ignored = (
+            "nbval-ignore-output" in cell.metadata.get("tags", [])
+            or "NBVAL_IGNORE_OUTPUT" in cell.source
+            or "NBVAL_SKIP" in cell.source
+            or "nbval-skip" in cell.metadata.get("tags", [])
+        )
+        if ignored:
+            assert "time" in cell.source, (
+                f"{path.name} cell {i} hides its output but times nothing:\n{cell.source}"
+            )

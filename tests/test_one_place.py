@@ -1,0 +1,46 @@
+"""Facts that several files must repeat agree with the one place that states them."""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import version
+
+import tomllib
+
+import helpers
+from scripts.chapters import CHAPTERS, REPO, repository_url
+
+# Files that name the course's repository: the setup cell of every chapter, what Colab installs,
+# the package metadata and the pages that link to GitHub or Colab.
+NAMING_THE_REPOSITORY = [
+    "README.md",
+    "index.md",
+    "instructors.md",
+    "pyproject.toml",
+    "colab/setup_cell.py",
+    "colab/requirements.txt",
+    *(f"chapters/{p.stem}.md" for p in CHAPTERS),
+]
+GITHUB_PATH = re.compile(
+    r"(?:github\.com|raw\.githubusercontent\.com|colab\.research\.google\.com/github)"
+    r"/([\w.-]+)/([\w.-]+)"
+)
+
+
+def test_every_file_names_the_repository_of_config():
+    """_config.yml names the repository once; a file naming another repo of the same owner
+    (or forgetting it) drifted."""
+    owner, name = repository_url().removeprefix("https://github.com/").split("/")
+    for file in NAMING_THE_REPOSITORY:
+        found = GITHUB_PATH.findall((REPO / file).read_text())
+        ours = [(o, n.removesuffix(".git")) for o, n in found if o == owner]
+        assert ours, f"{file} does not name the repository {owner}/{name} of _config.yml"
+        drifted = sorted({f"{o}/{n}" for o, n in ours if n.split("@")[0] != name})
+        assert not drifted, f"{file} names {drifted}, but _config.yml says {owner}/{name}"
+
+
+def test_the_version_is_stated_once():
+    """pyproject.toml takes the package version from helpers.__version__."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    assert version("nn-from-scratch-jax-helpers") == helpers.__version__
