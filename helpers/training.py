@@ -154,14 +154,7 @@ def sgd_step(params: Params, images: jax.Array, labels: jax.Array, lr: float):
 
 
 @partial(jax.jit, static_argnames="batch_size")
-def _train_epoch(
-    params: Params,
-    images: jax.Array,
-    labels: jax.Array,
-    lr: float,
-    batch_size: int,
-    key: jax.Array | None = None,
-):
+def _train_epoch(params, images, labels, lr, batch_size, key=None):  # checked by train_epoch
     def step(params, batch_images, batch_labels):
         return sgd_step(params, batch_images, batch_labels, lr)
 

@@ -18,6 +18,20 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 CHAPTERS_DIR = REPO / "chapters"
 CHAPTERS = sorted(CHAPTERS_DIR.glob("[0-9][0-9]_*.ipynb"))
+# What a checkout holds besides the course's sources: environments, builds, data, caches.
+NOT_SOURCES = (
+    ".git",
+    ".venv",
+    "_build",
+    "build",
+    "data",
+    "student",
+    "screenshots",
+    "__pycache__",
+    ".pytest_cache",
+    ".ipynb_checkpoints",
+    "*.egg-info",
+)
 TIME = re.compile(r"\*\*Time\*\*:?\s*about (\d+) minutes")
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.chapters import REPO
+from scripts.chapters import NOT_SOURCES, REPO
 
 
 @pytest.fixture(scope="session")
@@ -34,16 +34,7 @@ def built_book(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     with open(shared / "book.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not log.exists():
-            ignore = shutil.ignore_patterns(
-                ".git",
-                ".venv",
-                "_build",
-                "data",
-                "student",
-                "screenshots",
-                "__pycache__",
-                ".pytest_cache",
-            )
+            ignore = shutil.ignore_patterns(*NOT_SOURCES)
             shutil.copytree(REPO, src, ignore=ignore)
             jupyter_book = Path(sys.executable).parent / "jupyter-book"
             done = subprocess.run(

@@ -62,3 +62,13 @@ def test_no_hidden_outputs_except_timings(path):
             assert "time" in cell.source, (
                 f"{path.name} cell {i} hides its output but times nothing:\n{cell.source}"
             )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_no_bare_booleans(path):
+    """A bare True/False under a cell tells the reader nothing: print what was compared."""
+    for i, cell in enumerate(code_cells(path)):
+        for out in cell.outputs:
+            text = out.get("text", "") + out.get("data", {}).get("text/plain", "")
+            bare = [line for line in text.splitlines() if line.strip() in ("True", "False")]
+            assert not bare, f"{path.name} code cell {i} shows a bare {bare[0].strip()}"

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.chapters import REPO
+from scripts.chapters import NOT_SOURCES, REPO
 
 WHEELHOUSE = Path(os.environ.get("COURSE_WHEELHOUSE", REPO / ".venv" / "wheelhouse"))
 
@@ -105,19 +105,7 @@ def test_installing_helpers_keeps_the_runtimes_jax(tmp_path):
     shutil.copytree(
         REPO,
         source,
-        ignore=shutil.ignore_patterns(
-            ".git",
-            ".venv",
-            "_build",
-            "data",
-            "student",
-            "screenshots",
-            "build",
-            "*.egg-info",
-            "__pycache__",
-            ".pytest_cache",
-            ".ipynb_checkpoints",
-        ),
+        ignore=shutil.ignore_patterns(*NOT_SOURCES),
     )
     install = _run(pip + ["install", "--no-index", "--no-build-isolation", "--no-compile", source])
     assert "Successfully installed nn-from-scratch-jax-helpers-" in install.stdout, install.stdout
