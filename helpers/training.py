@@ -1,7 +1,9 @@
 """Training a classifier fast: one ``jax.jit``, one ``jax.lax.scan`` per epoch.
 
-Built in chapter 7 (MNIST) and reused by later chapters. The epoch is a
-single compiled XLA program: Python runs once per epoch, not once per batch.
+Built in chapter 6 (``jit``), where ``scan_epoch`` is written inline with the
+same signature and ``train_epoch`` is the chapter's ``fused_epoch``; used from
+chapter 7 (MNIST) on. The epoch is a single compiled XLA program: Python runs
+once per epoch, not once per batch.
 
 Shapes: ``images (N, D)`` float32, ``labels (N,)`` integer class indices.
 An epoch takes ``N // batch_size`` full batches; the last partial batch is
@@ -116,7 +118,7 @@ def scan_epoch(
     where ``state`` is any pytree (parameters, or parameters and optimizer
     state). Returns the final state and the per-step ``losses (steps,)`` and
     ``accuracies (steps,)``. Call it inside ``jax.jit`` so the whole epoch
-    compiles to one program (see :func:`train_epoch`).
+    compiles to one program (see :func:`train_epoch`). Chapter 6 builds it.
 
     Checks shapes and ``batch_size``, and (outside ``jit``) that integer labels
     are not negative; ``step`` decides what a label means, so the upper bound is

@@ -12,6 +12,7 @@ from ..data import xor_data
 from ..model import init_mlp, mlp_forward
 from .compare import compare, shapes_match
 from .core import (
+    PASS,
     CheckResult,
     Problem,
     call_answer,
@@ -21,6 +22,7 @@ from .core import (
     passed,
     require_callable,
 )
+from .describe import fmt
 
 _ACTIVATION_CASES = [
     (jnp.array([-3.0, -0.5, 0.0, 0.5, 3.0]),),
@@ -34,10 +36,24 @@ def check_relu(relu: Callable) -> CheckResult:
     return check_function("relu", relu, jax.nn.relu, _ACTIVATION_CASES)
 
 
+@check
 def check_sigmoid(sigmoid: Callable) -> CheckResult:
     """Exercise ex-02-activations: ``sigmoid(z)`` is ``1 / (1 + exp(-z))`` elementwise,
-    any shape, and finite for inputs like -100 and 100."""
-    return check_function("sigmoid", sigmoid, jax.nn.sigmoid, _ACTIVATION_CASES)
+    any shape, and both it and its gradient are finite for inputs like -100 and 100."""
+    values = check_function("sigmoid", sigmoid, jax.nn.sigmoid, _ACTIVATION_CASES)
+    if not values:
+        return values
+    z = jnp.array([-100.0, 0.0, 100.0])
+    slope = jax.grad(lambda z: jnp.sum(sigmoid(z)))(z)
+    if not bool(jnp.all(jnp.isfinite(slope))):
+        raise Problem(
+            f"sigmoid gives the right values, but its gradient at {fmt(z)} is {fmt(slope)}. "
+            "In 1 / (1 + exp(-z)), exp(100) overflows to inf and the gradient becomes inf / inf; "
+            "write it without a huge intermediate, e.g. 0.5 * (1 + jnp.tanh(z / 2))"
+        )
+    reference = jax.vmap(jax.grad(jax.nn.sigmoid))(z)
+    expect_close(f"the gradient of sigmoid at {fmt(z)}", slope, reference, atol=1e-6, rtol=1e-5)
+    return passed(values.message.removeprefix(PASS).rstrip(".") + ", and so does its gradient.")
 
 
 def _as_layers(params: Any) -> Any:

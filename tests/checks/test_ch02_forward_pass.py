@@ -14,6 +14,10 @@ def relu(z):
 
 
 def sigmoid(z):
+    return 0.5 * (1.0 + jnp.tanh(z / 2))
+
+
+def naive_sigmoid(z):
     return 1.0 / (1.0 + jnp.exp(-z))
 
 
@@ -43,6 +47,7 @@ def init_reference(key, sizes, scale):
         (checks.check_relu, relu, "relu matches the reference on all 3 test inputs"),
         (checks.check_relu, lambda z: jnp.where(z > 0, z, 0.0), "relu matches"),
         (checks.check_sigmoid, sigmoid, "sigmoid matches the reference on all 3 test inputs"),
+        (checks.check_sigmoid, jax.nn.sigmoid, "and so does its gradient"),
     ],
 )
 def test_activations_accept_references(expect, check, answer, fragment):
@@ -70,8 +75,13 @@ def test_activations_accept_references(expect, check, answer, fragment):
             lambda z: jnp.exp(z) / (1.0 + jnp.exp(z)),
             ["got [ 0. nan]", "nan or inf where a finite number is expected"],
         ),  # overflows at 100
+        (
+            checks.check_sigmoid,
+            naive_sigmoid,
+            ["sigmoid gives the right values, but its gradient at [-100.    0.  100.] is", "nan"],
+        ),  # right values, but exp(100) = inf makes the gradient nan
     ],
-    ids=["abs", "max-1", "min", "sign", "tanh", "overflow"],
+    ids=["abs", "max-1", "min", "sign", "tanh", "overflow", "nan-gradient"],
 )
 def test_activations_reject_wrong_answers(expect, check, answer, fragments):
     expect(check(answer), False, *fragments)
