@@ -4,6 +4,29 @@ Each piece is first built inline in a chapter, then imported from here by
 later chapters. Self-checks for exercises live in :mod:`helpers.checks`.
 """
 
+# The JAX version check comes first, so an old JAX gets this message, not an obscure error from
+# a submodule: the imports after it are not at the top of the file on purpose.
+# ruff: noqa: E402
+import re as _re
+
+import jax as _jax
+
+# The oldest JAX that runs every chapter (jax.lax.pcast, used in chapter 9, arrived in 0.8.2).
+# Keep in step with the `jax>=` line of pyproject.toml.
+JAX_FLOOR = "0.8.2"
+
+
+def _release(version: str) -> tuple[int, ...]:
+    """The leading numbers of a version: "0.10.2" -> (0, 10, 2), "0.9.0.1" -> (0, 9, 0, 1)."""
+    return tuple(int(n) for n in _re.findall(r"\d+", _re.match(r"[\d.]*", version).group(0)))
+
+
+if _release(_jax.__version__) < _release(JAX_FLOOR):
+    raise ImportError(
+        f"This course needs JAX >= {JAX_FLOOR}; this runtime has {_jax.__version__}. "
+        f'On Colab: pip install -U "jax>={JAX_FLOOR}" then restart the session.'
+    )
+
 from .claims import ClaimFailed, claim, glue
 from .data import load_mnist, xor_data
 from .losses import accuracy, binary_cross_entropy_with_logits, mse, softmax_cross_entropy
