@@ -27,11 +27,11 @@ if _release(_jax.__version__) < _release(JAX_FLOOR):
         f'On Colab: pip install -U "jax>={JAX_FLOOR}" then restart the session.'
     )
 
-from .claims import ClaimFailed, claim, glue
+from .claims import ClaimFailed, claim, expect_error, glue
 from .data import load_mnist, xor_data
 from .losses import accuracy, binary_cross_entropy_with_logits, mse, softmax_cross_entropy
 from .model import init_mlp, mlp_forward
-from .plotting import plot_decision_boundary, plot_digits, plot_loss_curve
+from .plotting import plot_decision_boundary, plot_digits, plot_loss_curve, use_course_style
 from .timing import Timing, format_seconds, time_function
 from .training import evaluate, make_batches, predict, scan_epoch, sgd_step, train_epoch
 from .updates import adam_init, adam_update, momentum_init, momentum_update, sgd_update
@@ -65,5 +65,9 @@ __all__ = [
     "claim",
     "ClaimFailed",
     "glue",
+    "expect_error",
+    "use_course_style",
 ]
 __version__ = "0.1.0"
+
+use_course_style()  # every figure of every chapter, inline code included, fits the book's column

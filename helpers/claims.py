@@ -9,9 +9,19 @@ the claim does not hold, on this machine or a GPU or TPU, it raises :class:`Clai
 measured value, and the chapter (and the test suite) stops there instead of showing prose that no
 longer matches its outputs. A number the prose quotes exactly is glued instead (:func:`glue`):
 the book then takes it from the verified output, so it cannot drift from it.
+
+Code that is meant to fail runs inside :func:`expect_error`, which prints the error's type and
+message as a learner needs them, the same on every machine (a traceback shows its file paths).
 """
 
 from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# The width of the book's code column at 1280 px (chapters/ruff.toml); printed lines stay within it.
+LINE_WIDTH = 79
 
 
 class ClaimFailed(AssertionError):
@@ -34,6 +44,39 @@ def claim(statement: str, holds, measured: str = "") -> None:
             "report it with your JAX version and devices (first cell)."
         )
     print(f"✓ {statement}")
+
+
+def wrap(text: str, width: int = LINE_WIDTH) -> str:
+    """``text`` with every line wrapped to ``width`` columns; words and links are not split."""
+    return "\n".join(
+        "\n".join(
+            textwrap.wrap(
+                line, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+            )
+            or [""]
+        )
+        for line in text.splitlines()
+    )
+
+
+@contextmanager
+def expect_error(
+    expected: type[BaseException] | tuple[type[BaseException], ...] = Exception,
+) -> Iterator[None]:
+    """Run a block that is meant to raise ``expected``; print ``ErrorType: message``.
+
+    The message is wrapped to the book's width and no traceback is shown. If the block raises
+    nothing, :class:`ClaimFailed` says so; any other error propagates unchanged.
+    """
+    names = " or ".join(
+        e.__name__ for e in (expected if isinstance(expected, tuple) else (expected,))
+    )
+    try:
+        yield
+    except expected as error:
+        print(wrap(f"{type(error).__name__}: {error}"))
+    else:
+        raise ClaimFailed(f"The code was meant to raise {names}, but it ran without an error.")
 
 
 class _Text(str):

@@ -1,17 +1,53 @@
-"""Small matplotlib helpers. Each draws on ``ax`` (a new figure if None) and returns the axes."""
+"""The course's figure style, and small matplotlib helpers.
+
+:data:`STYLE` sizes figures for the book: at 100 dpi a figure of :data:`FULL_WIDTH` inches is
+as wide as the content column (about 690 px at a 1280 px window), so it is shown at its natural
+size and 10 pt text is about 14 px tall. ``import helpers`` applies it (:func:`use_course_style`).
+Backgrounds are opaque white, so a figure stays readable when the book is in dark mode.
+
+Each plotting helper draws on ``ax`` (a new figure if None) and returns the axes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
 import jax.numpy as jnp
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+
+FULL_WIDTH = 6.8  # inches: the book's content column at 100 dpi
+
+STYLE = {
+    "figure.figsize": (FULL_WIDTH, 3.6),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "lines.linewidth": 1.8,
+}
+
+
+def use_course_style() -> None:
+    """Apply :data:`STYLE` to matplotlib (``import helpers`` does this)."""
+    mpl.rcParams.update(STYLE)
 
 
 def _axes(ax):
     if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3.5))
+        _, ax = plt.subplots(figsize=(FULL_WIDTH * 0.75, 3.4))
     return ax
 
 
@@ -73,7 +109,8 @@ def plot_digits(images, labels, predictions=None, n_cols: int = 8, n_rows: int =
     """A grid of 28x28 digits from ``images (N, 784)``, titled with their labels
     (and predictions, in red when wrong). Returns the figure."""
     n = min(len(images), n_cols * n_rows)
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.3 * n_cols, 1.5 * n_rows))
+    size = min(1.3, FULL_WIDTH / n_cols)  # inches per digit; a wide grid shrinks to the column
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(size * n_cols, 1.15 * size * n_rows))
     for i, ax in enumerate(np.ravel(axes)):
         ax.axis("off")
         if i >= n:
@@ -88,5 +125,4 @@ def plot_digits(images, labels, predictions=None, n_cols: int = 8, n_rows: int =
                 color="crimson" if wrong else "black",
                 fontsize=9,
             )
-    fig.tight_layout()
     return fig

@@ -16,6 +16,7 @@ from typing import Any
 
 import jax
 
+from ..claims import wrap
 from .compare import compare
 from .describe import describe, fmt, unshown
 
@@ -43,6 +44,10 @@ class CheckResult:
         return self.message
 
     __str__ = __repr__
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        """How a notebook shows it: wrapped to the book's width, so no line hides off-screen."""
+        printer.text(wrap(self.message))
 
 
 class Problem(Exception):

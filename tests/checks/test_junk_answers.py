@@ -39,3 +39,14 @@ def test_junk_gets_a_hint(expect, request, check, junk):
         feed = SPECIAL.get(check, getattr(checks, check))
         result = feed(JUNK[junk])
     expect(result, False)
+
+
+def test_a_result_is_shown_wrapped_to_the_book_width_in_a_notebook():
+    from IPython.lib.pretty import pretty
+
+    from helpers.checks.core import failed
+
+    result = failed("the answer " + "was wrong in a long way " * 8)
+    shown = pretty(result)
+    assert max(len(line) for line in shown.splitlines()) <= 79
+    assert " ".join(shown.split()) == " ".join(result.message.split())

@@ -52,3 +52,56 @@ def test_glue_does_nothing_without_myst_nb(monkeypatch, capsys):
     monkeypatch.setitem(__import__("sys").modules, "myst_nb", None)
     assert glue("accuracy", 0.9813) is None
     assert capsys.readouterr().out == ""
+
+
+def test_expect_error_prints_type_and_wrapped_message_without_paths(capsys):
+    from helpers import expect_error
+
+    with expect_error(ValueError):
+        raise ValueError("shape " + "word " * 30 + "end")
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].startswith("ValueError: shape word")
+    assert out.rstrip().endswith("end")
+    assert all(len(line) <= 79 for line in lines), lines
+    assert "Traceback" not in out and ".py" not in out
+
+
+def test_expect_error_fails_when_nothing_is_raised():
+    from helpers import expect_error
+
+    with pytest.raises(ClaimFailed, match="meant to raise TypeError or KeyError"):
+        with expect_error((TypeError, KeyError)):
+            pass
+
+
+def test_expect_error_lets_an_unexpected_error_through():
+    from helpers import expect_error
+
+    with pytest.raises(KeyError):
+        with expect_error(TypeError):
+            raise KeyError("not the error the chapter shows")
+
+
+def test_wrap_keeps_links_whole_and_blank_lines():
+    from helpers.claims import wrap
+
+    link = "https://docs.jax.dev/en/latest/errors.html#jax.errors.TracerBoolConversionError"
+    text = wrap("See " + link + "\n\nnext paragraph")
+    assert link in text.splitlines()[1]
+    assert text.splitlines()[2:] == ["", "next paragraph"]
+
+
+def test_the_course_style_fits_figures_to_the_book_column():
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    import helpers  # noqa: F401  (importing applies the style)
+    from helpers.plotting import FULL_WIDTH
+
+    fig = plt.figure()
+    width_px = fig.get_figwidth() * mpl.rcParams["savefig.dpi"]
+    plt.close(fig)
+    assert width_px <= 690, "a default figure must fit the ~690 px content column"
+    assert FULL_WIDTH * mpl.rcParams["savefig.dpi"] <= 690
+    assert mpl.rcParams["savefig.facecolor"] == "white"  # readable on the dark theme
