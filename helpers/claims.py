@@ -16,6 +16,7 @@ message as a learner needs them, the same on every machine (a traceback shows it
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,17 +47,22 @@ def claim(statement: str, holds, measured: str = "") -> None:
     print(f"✓ {statement}")
 
 
+# The file a notebook kernel compiles a cell into: its name differs on every run and machine.
+_KERNEL_FILE = re.compile(r"\S*ipykernel_\d+[/\\]\d+\.py")
+
+
 def wrap(text: str, width: int = LINE_WIDTH) -> str:
-    """``text`` with every line wrapped to ``width`` columns; words and links are not split."""
-    return "\n".join(
-        "\n".join(
-            textwrap.wrap(
-                line, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
-            )
-            or [""]
+    """``text`` with every line wrapped to ``width`` columns, continuation lines indented.
+
+    Words and links are not split: one longer than the width gets a line of its own, unindented.
+    """
+    lines = []
+    for line in text.splitlines():
+        wrapped = textwrap.wrap(
+            line, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
         )
-        for line in text.splitlines()
-    )
+        lines += [w.lstrip() if len(w) > width else w for w in wrapped] or [""]
+    return "\n".join(lines)
 
 
 @contextmanager
@@ -74,7 +80,8 @@ def expect_error(
     try:
         yield
     except expected as error:
-        print(wrap(f"{type(error).__name__}: {error}"))
+        message = _KERNEL_FILE.sub("<cell>", str(error))  # the same on every machine
+        print(wrap(f"{type(error).__name__}: {message}"))
     else:
         raise ClaimFailed(f"The code was meant to raise {names}, but it ran without an error.")
 

@@ -105,3 +105,23 @@ def test_the_course_style_fits_figures_to_the_book_column():
     assert width_px <= 690, "a default figure must fit the ~690 px content column"
     assert FULL_WIDTH * mpl.rcParams["savefig.dpi"] <= 690
     assert mpl.rcParams["savefig.facecolor"] == "white"  # readable on the dark theme
+
+
+def test_a_word_longer_than_the_width_gets_its_own_unindented_line():
+    from helpers.claims import wrap
+
+    link = "https://docs.jax.dev/en/latest/errors.html#jax.errors.TracerIntegerConversionError"
+    assert wrap("For more information, see " + link).splitlines() == [
+        "For more information, see",
+        link,
+    ]
+
+
+def test_expect_error_names_the_kernel_cell_the_same_on_every_machine(capsys):
+    from helpers import expect_error
+
+    for path in ("/tmp/ipykernel_7/123.py", "/tmp/ipykernel_123456/98765432.py"):
+        with expect_error(TypeError):
+            raise TypeError(f"while tracing the function f at {path}:1 for jit. " + "x " * 30)
+    first, second = capsys.readouterr().out.split("TypeError: ")[1:]
+    assert first == second and "<cell>:1" in first

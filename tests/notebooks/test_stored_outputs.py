@@ -72,3 +72,29 @@ def test_no_bare_booleans(path):
             text = out.get("text", "") + out.get("data", {}).get("text/plain", "")
             bare = [line for line in text.splitlines() if line.strip() in ("True", "False")]
             assert not bare, f"{path.name} code cell {i} shows a bare {bare[0].strip()}"
+
+
+# The book's code column holds 81 characters at a 1280 px window (chapters/ruff.toml keeps the
+# code to 79); an output line longer than that hides its end behind a scroll bar.
+OUTPUT_WIDTH = 79
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_printed_lines_fit_the_page(path):
+    """Text outputs keep to 79 columns; only a single unbreakable word (a link) may not."""
+    too_long = []
+    for i, cell in enumerate(code_cells(path)):
+        for out in cell.outputs:
+            if out.output_type == "error":
+                too_long.append(f"cell {i}: a traceback (use helpers.expect_error)")
+                continue
+            data = out.get("data", {})
+            if "image/png" in data or "text/html" in data:
+                continue
+            text = out.get("text", "") + data.get("text/plain", "")
+            too_long += [
+                f"cell {i}: {line!r} ({len(line)})"
+                for line in text.splitlines()
+                if len(line) > OUTPUT_WIDTH and " " in line.strip()
+            ]
+    assert not too_long, f"{path.name}: lines wider than the page:\n" + "\n".join(too_long)
