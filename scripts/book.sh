@@ -7,3 +7,5 @@ bash scripts/setup_env.sh
 echo
 echo "The book is built. Open $(pwd)/_build/html/index.html in a browser,"
 echo "or serve it: .venv/bin/python -m http.server -d _build/html 8000  (then http://127.0.0.1:8000)"
+echo "What a reader sees, page by page (clipped code and outputs, figure sizes, accessibility):"
+echo "  .venv/bin/python -m scripts.page_report"

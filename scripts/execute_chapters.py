@@ -18,8 +18,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import platform
 import re
 import sys
+from datetime import date
+from importlib.metadata import version
 from pathlib import Path
 
 import jupytext
@@ -49,8 +52,6 @@ def chapter_paths(names: list[str]) -> list[Path]:
 
 def check_pinned_environment() -> None:
     """Refuse to store outputs made with other versions than requirements.txt pins."""
-    from importlib.metadata import version
-
     pins = dict(re.findall(r"^([\w-]+)==([^\s#]+)", (REPO / "requirements.txt").read_text(), re.M))
     wrong = [
         f"{name} {version(name)} (pinned: {pins[name]})"
@@ -63,6 +64,32 @@ def check_pinned_environment() -> None:
             + ", ".join(wrong)
             + ". Run bash scripts/setup_env.sh and use .venv/bin/python."
         )
+
+
+ISA = (("avx512f", "AVX-512"), ("avx2", "AVX2"), ("avx", "AVX"), ("sse4_2", "SSE4.2"))
+
+
+def machine() -> dict:
+    """The CPU's model and the widest vector instruction set it offers (which is what XLA's CPU
+    code uses, and why float32 results differ between machines)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    info = cpuinfo.read_text() if cpuinfo.is_file() else ""
+    model = re.search(r"^model name\s*:\s*(.+)$", info, re.M)
+    flags = re.search(r"^flags\s*:\s*(.+)$", info, re.M)
+    flags = set(flags.group(1).split()) if flags else set()
+    isa = next((name for flag, name in ISA if flag in flags), platform.machine())
+    return {"cpu": " ".join(model.group(1).split()) if model else platform.processor(), "isa": isa}
+
+
+def executed_in() -> dict:
+    """Where a chapter's outputs are made, stored as notebook metadata course.executed_in (the
+    book's environment page lists it per chapter): JAX, jaxlib, the CPU and the day."""
+    return {
+        "jax": version("jax"),
+        "jaxlib": version("jaxlib"),
+        **machine(),
+        "date": date.today().isoformat(),
+    }
 
 
 @contextlib.contextmanager
@@ -145,6 +172,7 @@ def main() -> None:
         if not args.sync_only:
             print(f"executing {path.relative_to(REPO)} ...", flush=True)
             nb = execute(path, nb=nb)
+            nb.metadata.setdefault("course", {})["executed_in"] = executed_in()
         jupytext.write(nb, path, fmt="ipynb")
 
 

@@ -32,16 +32,21 @@ if ! ls "$wheelhouse"/jax-"$colab_jax"-*.whl "$wheelhouse"/jaxlib-"$colab_jax"-*
     -d "$wheelhouse" "jax==$colab_jax" "jaxlib==$colab_jax"
 fi
 
-# --- MathJax for tests/test_browser.py (offline browser test) --------------------------
+# --- MathJax and axe-core for tests/book/test_browser.py (offline browser test) ---------
 # The book loads MathJax 3 from its CDN; the browser test has no network, so it answers those
-# requests from this copy of the same npm package (npm pack needs only the npm registry).
-mathjax="$wheelhouse/mathjax-3.2.2.tgz"
-if [ ! -s "$mathjax" ]; then
-  if command -v npm >/dev/null 2>&1; then
-    echo "Downloading MathJax 3.2.2 into $wheelhouse for the browser test ..."
-    mkdir -p "$wheelhouse"
-    (cd "$wheelhouse" && npm pack --silent mathjax@3.2.2 >/dev/null)
-  else
-    echo "npm not found: the browser test will not be able to render math (apt-get install -y npm)."
+# requests from this copy of the same npm package. axe-core is the accessibility checker that
+# the test (and scripts/page_report.py) inject into every page. npm pack needs only the npm
+# registry; without either package the browser test is skipped (fails with
+# COURSE_REQUIRE_BROWSER=1).
+for package in mathjax@3.2.2 axe-core@4.14.1; do
+  tgz="$wheelhouse/${package%@*}-${package#*@}.tgz"
+  if [ ! -s "$tgz" ]; then
+    if command -v npm >/dev/null 2>&1; then
+      echo "Downloading $package into $wheelhouse for the browser test ..."
+      mkdir -p "$wheelhouse"
+      (cd "$wheelhouse" && npm pack --silent "$package" >/dev/null)
+    else
+      echo "npm not found: the browser test cannot get $package (apt-get install -y npm)."
+    fi
   fi
-fi
+done

@@ -1,0 +1,131 @@
+"""What readers of good books expect, checked in the built HTML (no browser needed).
+
+- every page carries social-card metadata (Open Graph and Twitter: title, description, image,
+  URL), the image being the site's own PNG under ``html.baseurl``;
+- a chapter page offers its notebook for download (the chapter's own ``.ipynb``), an "open
+  issue" link and a "suggest edit" link to its reviewed ``.md`` source (not the ``.ipynb``);
+  every other page with a source links to that source;
+- the environment page, written at build time, names the installed JAX and jaxlib, the CPU, the
+  build date, the test command and its rounding variant, and has a row for every chapter;
+- the contrast fix of coloured rich outputs (``_ext/course_sphinx.py``) picks readable text.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from importlib.metadata import version
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from scripts.chapters import REPO, config, repository_url, toc_chapters
+
+SOCIAL = ("og:title", "og:description", "og:image", "og:url", "twitter:card")
+
+
+def _soup(path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _pages(html):
+    return sorted(
+        p for p in html.rglob("*.html") if not p.relative_to(html).parts[0].startswith("_")
+    )
+
+
+def test_every_page_has_a_social_card(built_book):
+    html, _ = built_book
+    base = config()["html"]["baseurl"]
+    problems = []
+    for page in _pages(html):
+        soup, name = _soup(page), str(page.relative_to(html))
+        meta = {
+            key: (soup.find("meta", property=key) or soup.find("meta", attrs={"name": key}))
+            for key in SOCIAL
+        }
+        missing = [key for key, tag in meta.items() if not (tag and tag.get("content"))]
+        if missing:
+            problems.append(f"{name}: no {missing}")
+            continue
+        image, url = meta["og:image"]["content"], meta["og:url"]["content"]
+        if not (image.startswith(base) and (html / image.removeprefix(base)).is_file()):
+            problems.append(f"{name}: og:image {image} is not a file of the site under {base}")
+        if not image.endswith(".png"):
+            problems.append(f"{name}: og:image {image} is not a PNG (social sites show no SVG)")
+        if url != base + name:
+            problems.append(f"{name}: og:url {url}, expected {base + name}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("file", toc_chapters(), ids=lambda f: f.split("/")[-1])
+def test_chapter_page_offers_download_issue_and_edit(built_book, file):
+    html, _ = built_book
+    page = html / f"{file}.html"
+    soup = _soup(page)
+    repo, branch = repository_url(), config()["repository"].get("branch", "main")
+
+    download = [a["href"] for a in soup.select("a.btn-download-source-button")]
+    assert download == [f"../_sources/{file}.ipynb"], f"{file}: download links {download}"
+    nb = nbformat.read(page.parent / download[0], as_version=4)
+    nbformat.validate(nb)
+    assert nb.cells[0].source == nbformat.read(REPO / f"{file}.ipynb", as_version=4).cells[0].source
+
+    edit = [a["href"] for a in soup.select("a.btn-source-edit-button")]
+    assert edit == [f"{repo}/edit/{branch}/{file}.md"], f"{file}: edit links {edit}"
+    issues = [a["href"] for a in soup.select("a.btn-source-issues-button")]
+    assert len(issues) == 1 and issues[0].startswith(f"{repo}/issues/new?"), issues
+
+
+def test_every_page_with_a_source_links_to_it(built_book):
+    html, _ = built_book
+    problems = []
+    for page in _pages(html):
+        name = str(page.relative_to(html))
+        if name in ("genindex.html", "search.html"):
+            continue
+        edit = [a["href"] for a in _soup(page).select("a.btn-source-edit-button")]
+        source = edit[0].split("/edit/", 1)[-1].split("/", 1)[-1] if edit else ""
+        if not (source.endswith(".md") and (REPO / source).is_file()):
+            problems.append(f"{name}: no 'suggest edit' link to a .md of this repository: {edit}")
+    assert not problems, "\n".join(problems)
+
+
+def test_environment_page(built_book):
+    html, _ = built_book
+    page = html / "environment.html"
+    assert page.is_file(), "environment.md is not in the book (_toc.yml)"
+    text = " ".join(_soup(page).select_one("article").get_text(" ").split())
+    for name in ("jax", "jaxlib", "numpy", "matplotlib"):
+        assert re.search(rf"\b{name} {re.escape(version(name))}\b", text), f"no {name} version"
+    assert "bash scripts/test.sh" in text
+    variant = re.search(
+        r"COURSE_ROUNDING_VARIANT-([^}\"]+)", (REPO / "scripts/test.sh").read_text()
+    )
+    assert variant and f"XLA_FLAGS={variant.group(1)}" in text, "the rounding variant is not named"
+    assert re.search(r"CPU ?: .+\((AVX-512|AVX2|AVX|SSE4\.2|\w+)\)", text), "no CPU"
+    assert re.search(r"Built ?: \d{4}-\d\d-\d\d \d\d:\d\d UTC", text), "no build date"
+    rows = _soup(page).select("article table tbody tr")
+    for number, file in enumerate(toc_chapters(), start=1):
+        assert any(
+            row.find("a", href=f"{file}.html") and row.get_text().strip().startswith(f"{number}.")
+            for row in rows
+        ), f"no row for {file}"
+
+
+def test_readable_style_of_coloured_outputs():
+    sys.path.insert(0, str(REPO / "_ext"))
+    try:
+        from course_sphinx import contrast, readable_style
+    finally:
+        sys.path.remove(str(REPO / "_ext"))
+    for background in ("#393b79", "#d6616b", "#8ca252", "#de9ed6", "#e7cb94", "#ffff00"):
+        style = readable_style(
+            f"color: #ffffff; text-decoration-color: #ffffff; background-color: {background}"
+        )
+        text = re.search(r"(?:^|; )color: (#\w{6})", style).group(1)
+        assert contrast(text, background) >= 4.5, (background, style)
+        assert f"text-decoration-color: {text}" in style
+    readable = "color: #ffffff; background-color: #000000"
+    assert readable_style(readable) == readable
