@@ -23,6 +23,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from ._validate import as_array, check_class_labels, check_int, check_nonempty
 from .losses import accuracy, softmax_cross_entropy
@@ -64,12 +65,48 @@ def _check_data(fn: str, params: Params, images, labels) -> tuple[jax.Array, jax
     return images, labels
 
 
+def _stable_argsort(keys: jax.Array) -> jax.Array:
+    """``jnp.argsort(keys, stable=True)`` for uint32 ``keys`` of length ``n <= 2**24``.
+
+    Built from sorts of one uint32 array, which XLA's CPU backend runs about 5x faster than the
+    two-array (key, index) sort argsort needs: a radix sort, lowest digit first, where each pass
+    sorts ``digit << index_bits | position`` (all distinct, so equal digits keep their order).
+    """
+    n = keys.shape[0]
+    index_bits = max(1, (n - 1).bit_length())
+    digit_bits = 32 - index_bits
+    position = jnp.arange(n, dtype=jnp.uint32)
+    order = jnp.arange(n, dtype=jnp.int32)
+    for shift in range(0, 32, digit_bits):
+        digit = (keys[order] >> shift) & ((1 << digit_bits) - 1)
+        packed = jax.lax.sort((digit << index_bits) | position)
+        order = order[(packed & ((1 << index_bits) - 1)).astype(jnp.int32)]
+    return order
+
+
+def _permutation(key: jax.Array, n: int) -> jax.Array:
+    """``jax.random.permutation(key, n)``, the same indices in about a third of the time (CPU).
+
+    The same algorithm as JAX's (``_shuffle`` in ``jax/_src/random/core.py``): a few rounds of
+    a stable sort by fresh random 32-bit keys, each sort done by :func:`_stable_argsort`.
+    ``tests/helpers/test_training.py`` checks that the two agree.
+    """
+    if n > 2**24:  # too many indices to pack beside a digit: JAX's own sort
+        return jax.random.permutation(key, n)
+    rounds = int(np.ceil(3 * np.log(max(1, n)) / np.log(np.iinfo(np.uint32).max)))
+    order = jnp.arange(n)
+    for _ in range(rounds):
+        key, subkey = jax.random.split(key)
+        order = order[_stable_argsort(jax.random.bits(subkey, (n,), jnp.uint32))]
+    return order
+
+
 def batch_indices(n: int, batch_size: int, key: jax.Array | None = None) -> jax.Array:
     """Example indices of each batch of an epoch, shape ``(n // batch_size, batch_size)``:
-    ``0, 1, 2, ...`` in order, or shuffled with ``jax.random.permutation`` when a
-    ``key`` is given. The last ``n % batch_size`` indices are dropped."""
+    ``0, 1, 2, ...`` in order, or shuffled with a ``key`` (the order
+    ``jax.random.permutation(key, n)`` gives). The last ``n % batch_size`` indices are dropped."""
     steps = n // batch_size
-    order = jnp.arange(n) if key is None else jax.random.permutation(key, n)
+    order = jnp.arange(n) if key is None else _permutation(key, n)
     return order[: steps * batch_size].reshape(steps, batch_size)
 
 
@@ -131,18 +168,31 @@ def scan_epoch(
     batch_size = _check_batching("scan_epoch", images, labels, batch_size)
     if jnp.issubdtype(labels.dtype, jnp.integer):
         check_class_labels("scan_epoch", labels, None)
-    if key is None:  # walk over the data in order: the batches are free reshapes
-        batches = make_batches(images, labels, batch_size)
+    # NumPy data cannot be indexed by a tracer (the scan's step number or batch indices)
+    images, labels = jnp.asarray(images), jnp.asarray(labels)
+    steps = images.shape[0] // batch_size
+    # The images are read where they lie, one batch per step: cutting the whole data set into
+    # batches would copy it every epoch. The labels are small and are batched up front; as scan
+    # inputs they also let XLA order the step's work better (measured: about 20% faster on a
+    # 2-core CPU than slicing them per step).
+    if key is None:
+        where = jnp.arange(steps) * batch_size  # the first example of each batch
+        label_batches = labels[: steps * batch_size].reshape(steps, batch_size, *labels.shape[1:])
 
-        def body(state, batch):
-            return step(state, *batch)
-    else:  # walk over shuffled indices and gather one batch per step (no full copy)
-        batches = batch_indices(images.shape[0], batch_size, key)
+        def image_batch(start):
+            return jax.lax.dynamic_slice_in_dim(images, start, batch_size)
+    else:
+        where = batch_indices(images.shape[0], batch_size, key)  # the examples of each batch
+        label_batches = labels[where]
 
-        def body(state, idx):
-            return step(state, jnp.take(images, idx, axis=0), jnp.take(labels, idx, axis=0))
+        def image_batch(idx):
+            return images[idx]
 
-    state, (losses, accuracies) = jax.lax.scan(body, state, batches)
+    def body(state, batch):
+        at, batch_labels = batch
+        return step(state, image_batch(at), batch_labels)
+
+    state, (losses, accuracies) = jax.lax.scan(body, state, (where, label_batches))
     return state, losses, accuracies
 
 
