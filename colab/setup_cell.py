@@ -1,5 +1,4 @@
 # Setup. On Colab: install the course's helpers (Colab's own JAX is kept).
-# Everywhere: show the JAX version and the devices this notebook will use.
 import subprocess
 import sys
 
@@ -9,12 +8,11 @@ if "google.colab" in sys.modules:
     command = [sys.executable, "-m", "pip", "install", "--quiet", "-r", url]
     pip = subprocess.run(command, capture_output=True, text=True)
     if pip.returncode != 0:  # stop here, not at "No module named 'helpers'"
-        said = (pip.stdout + pip.stderr).strip().splitlines()[-5:]
+        said = "\n".join((pip.stdout + pip.stderr).strip().splitlines()[-5:])
         raise RuntimeError(
-            "Installing the course's helpers failed. pip said:\n"
-            + "\n".join(said)
-            + "\nCheck the runtime's internet access and that this file opens:"
-            + f"\n{url}\nThen choose Runtime > Restart session and run all."
+            f"Installing the course's helpers failed. pip said:\n{said}\n"
+            "Check the runtime's internet access and that this file opens:\n"
+            f"{url}\nThen choose Runtime > Restart session and run all."
         )
 
 import jax
