@@ -138,17 +138,17 @@ def offline_context(browser, base: str, mathjax: Path, viewport: dict = WIDE):
     context = browser.new_context(viewport=viewport)
     context.add_init_script(RETURNING_READER)
 
-    def route(route):
+    def route(route):  # every request that would leave `base`
         url = route.request.url
-        if url.startswith(base):
-            return route.continue_()
         if url.startswith(MATHJAX_CDN + "es5/"):
             local = mathjax / urlsplit(url).path.split("/es5/", 1)[1]
             if local.is_file():
                 return route.fulfill(path=str(local))
         return route.abort()
 
-    context.route("**/*", route)
+    # The pattern is matched in the browser's driver, so the site's own requests never wait for
+    # a Python callback (that made each page load about twice as slow).
+    context.route(re.compile("^(?!" + re.escape(base) + ")"), route)
     return context
 
 
