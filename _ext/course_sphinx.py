@@ -33,7 +33,6 @@ from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import yaml
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.util import logging
@@ -190,23 +189,26 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def _machine(srcdir: Path) -> dict:
-    """The CPU as scripts/execute_chapters.py records it (one place says how)."""
+def _course_scripts(srcdir: Path) -> None:
+    """Make the book's own ``scripts`` package importable (one place says how things are read)."""
     if str(srcdir) not in sys.path:
         sys.path.insert(0, str(srcdir))
+
+
+def _machine(srcdir: Path) -> dict:
+    """The CPU as scripts/execute_chapters.py records it."""
+    _course_scripts(srcdir)
     from scripts.execute_chapters import machine
 
     return machine()
 
 
 def _toc_chapters(srcdir: Path) -> list[str]:
-    toc = yaml.safe_load((srcdir / "_toc.yml").read_text())
-    return [
-        entry["file"]
-        for part in toc.get("parts", [])
-        for entry in part.get("chapters", [])
-        if entry["file"].startswith("chapters/")
-    ]
+    """The chapters of the book being built, in the order of its _toc.yml."""
+    _course_scripts(srcdir)
+    from scripts.chapters import toc_chapters
+
+    return toc_chapters(srcdir)
 
 
 def _chapter_rows(srcdir: Path) -> list[str]:

@@ -52,9 +52,10 @@ def colab_url(file: str) -> str:
     return f"https://colab.research.google.com/github/{repo}/blob/{branch}/{file}.ipynb"
 
 
-def toc_chapters() -> list[str]:
-    """The chapters in the order of _toc.yml, as paths without suffix (``chapters/NN_name``)."""
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+def toc_chapters(root: Path = REPO) -> list[str]:
+    """The chapters in the order of ``root``'s _toc.yml, as paths without suffix
+    (``chapters/NN_name``)."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
     return [
         entry["file"]
         for part in toc.get("parts", [])
