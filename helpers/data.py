@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import os
 import shutil
+import zipfile
 from pathlib import Path
 
 import jax.numpy as jnp
@@ -132,6 +133,7 @@ def _ensure_mnist_files(root: Path) -> Path:
 
 _VERIFIED: dict[tuple, bool] = {}  # (path, size, mtime) of files whose SHA-256 matched
 _CACHE: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}  # uint8 images and labels per split
+_SPLITS = {"train": ("train-images-idx3-ubyte", 60000), "test": ("t10k-images-idx3-ubyte", 10000)}
 
 
 def _verify(raw: Path) -> tuple:
@@ -154,6 +156,32 @@ def _verify(raw: Path) -> tuple:
     return tuple(signature)
 
 
+def _decoded(root: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
+    """torchvision's decoding of a split's verified raw files: uint8 images ``(N, 784)`` and
+    int32 labels. Kept in ``MNIST/decoded/`` (named by the images file's SHA-256), so that a
+    new process reads them in milliseconds instead of importing torchvision (about 3 s)."""
+    images_file, n = _SPLITS[split]
+    stored = root / "MNIST" / "decoded" / f"{split}-{MNIST_SHA256[images_file][:16]}.npz"
+    try:
+        with np.load(stored) as saved:
+            images, labels = saved["images"], saved["labels"]
+        if images.shape == (n, 784) and images.dtype == np.uint8 and labels.shape == (n,):
+            return images, labels.astype(np.int32)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # absent, unreadable
+        pass
+    dataset = _torchvision_mnist()(str(root), train=(split == "train"), download=False)
+    images = dataset.data.numpy().reshape(len(dataset), 784)
+    labels = dataset.targets.numpy().astype(np.int32)
+    part = stored.with_name(f"{stored.stem}.{os.getpid()}.part.npz")
+    try:  # written whole, then renamed: a reader never sees half a file
+        stored.parent.mkdir(exist_ok=True)
+        np.savez(part, images=images, labels=labels)
+        part.replace(stored)
+    except OSError:  # a read-only data folder: decode in every new process
+        part.unlink(missing_ok=True)
+    return images, labels
+
+
 def load_mnist(split: str, root: str | os.PathLike | None = None):
     """MNIST as NumPy arrays: images float32 in [0, 1] of shape ``(N, 784)``,
     labels int32 of shape ``(N,)``. ``split`` is ``"train"`` (60,000) or ``"test"`` (10,000).
@@ -161,8 +189,9 @@ def load_mnist(split: str, root: str | os.PathLike | None = None):
     ``root`` (``~`` is expanded) defaults to :func:`default_data_dir`; the files
     are read from ``root/MNIST/raw`` (downloaded there by torchvision if missing,
     or unpacked from ``.gz`` files put there by hand) and checked against their
-    published SHA-256 before use. Needs torchvision (the ``[mnist]`` extra). Decoded arrays are
-    cached in memory, so a second call is fast; each call returns new arrays.
+    published SHA-256 before use. Needs torchvision (the ``[mnist]`` extra) to decode them once;
+    the decoded arrays are kept in memory and in ``root/MNIST/decoded/``, so later calls and
+    new processes are fast. Each call returns new arrays.
     """
     if split not in ("train", "test"):
         raise ValueError(f"load_mnist: split must be 'train' or 'test', got {split!r}.")
@@ -170,11 +199,6 @@ def load_mnist(split: str, root: str | os.PathLike | None = None):
     raw = _ensure_mnist_files(root)
     key = (split, _verify(raw))
     if key not in _CACHE:
-        MNIST = _torchvision_mnist()
-        dataset = MNIST(str(root), train=(split == "train"), download=False)
-        _CACHE[key] = (
-            dataset.data.numpy().reshape(len(dataset), 784),
-            dataset.targets.numpy().astype(np.int32),
-        )
+        _CACHE[key] = _decoded(root, split)
     images, labels = _CACHE[key]
     return images.astype(np.float32) / np.float32(255.0), labels.copy()

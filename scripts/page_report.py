@@ -152,12 +152,34 @@ def offline_context(browser, base: str, mathjax: Path, viewport: dict = WIDE):
     return context
 
 
-def open_page(context, url: str, wait_until: str = "networkidle"):
-    """Open a page; return it and a live list of its console errors, uncaught exceptions,
-    failed requests and HTTP errors for the site's own resources."""
-    page = context.new_page()
-    problems: list[str] = []
-    own = "/".join(url.split("/", 3)[:3]) + "/"
+class Tab:
+    """One browser tab that visits page after page (a new tab per page costs a new renderer
+    process: about twice the time). ``problems`` lists the current page's console errors,
+    uncaught exceptions, failed requests and HTTP errors for the site's own resources."""
+
+    def __init__(self, context, base: str):
+        self.page = context.new_page()
+        self.problems: list[str] = []
+        _watch(self.page, base, self.problems)
+
+    def visit(self, url: str):
+        """Open ``url`` and wait until it is loaded: scripts, images, fonts and MathJax's
+        typesetting. Returns the page; ``problems`` then holds this page's problems only."""
+        self.problems.clear()
+        self.page.goto(url, wait_until="load")
+        self.page.evaluate("document.fonts.ready.then(() => true)")
+        if not wait_for_math(self.page):
+            raw = self.page.evaluate("""Array.from(document.querySelectorAll('.math'))
+                .filter(m => !m.querySelector('mjx-container')).slice(0, 3)
+                .map(m => m.textContent)""")
+            self.problems.append(f"math not typeset by MathJax, e.g. {raw}")
+        return self.page
+
+    def close(self) -> None:
+        self.page.close()
+
+
+def _watch(page, own: str, problems: list[str]) -> None:
     page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"uncaught exception: {e}"))
     page.on(
@@ -174,8 +196,6 @@ def open_page(context, url: str, wait_until: str = "networkidle"):
             and problems.append(f"HTTP {r.status}: {r.url}")
         ),
     )
-    page.goto(url, wait_until=wait_until)
-    return page, problems
 
 
 def wait_for_math(page, timeout: float = 20000) -> bool:
@@ -338,10 +358,17 @@ def measure_layout(page) -> Layout:
 # The theme's switch sets these two attributes (and stores the choice, which is not done here:
 # the next page opens in the reader's mode, as the init script left it).
 SET_MODE_JS = """(mode) => {
+  // The theme's colours change with transitions: turn them off, so that the new colours hold
+  // from the next frame on (waiting for the transitions took 0.4 s a page).
+  if (!document.getElementById('no-transitions')) {
+    const style = document.createElement('style');
+    style.id = 'no-transitions';
+    style.textContent = '*, *::before, *::after { transition: none !important; }';
+    document.head.appendChild(style);
+  }
   document.documentElement.dataset.mode = mode;
   document.documentElement.dataset.theme = mode;
-  // The theme's colours change with transitions: wait until they have settled.
-  return new Promise(r => requestAnimationFrame(() => setTimeout(r, 400)));
+  return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
 }"""
 
 AXE_JS = """async ([impacts, rules]) => {
@@ -501,15 +528,13 @@ def main(argv: list[str] | None = None) -> int:
         mathjax = unpack_mathjax(Path(tmp))
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = offline_context(browser, base, mathjax, viewport)
+        tab = Tab(context, base)
         for name in names:
-            page, problems = open_page(context, base + name)
-            if not wait_for_math(page):
-                problems.append("math not typeset by MathJax")
-            report = report_page(page, name, modes)
-            report.problems = list(problems)
-            page.close()
+            report = report_page(tab.visit(base + name), name, modes)
+            report.problems = list(tab.problems)
             reports.append(report)
             print(format_report(report), flush=True)
+        tab.close()
         context.close()
         browser.close()
     print(f"\n(at {args.width} px) " + summary(reports))

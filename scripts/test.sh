@@ -17,5 +17,6 @@ export JAX_PLATFORMS=cpu
 # it off; CONTRIBUTING.md lists the variants and the spreads they cause.
 variant="${COURSE_ROUNDING_VARIANT---xla_cpu_enable_platform_dependent_math=false}"
 export XLA_FLAGS="${XLA_FLAGS:-} $variant"
-# Two workers (pytest-xdist); --dist loadfile keeps the cells of a notebook in one kernel.
-exec .venv/bin/python -m pytest -n "${COURSE_TEST_WORKERS:-2}" --dist loadfile "$@"
+# Two workers (pytest-xdist); --dist loadfile keeps the cells of a notebook in one kernel, and
+# files are handed out in collection order, which tests/conftest.py makes longest first.
+exec .venv/bin/python -m pytest -n "${COURSE_TEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder "$@"

@@ -6,45 +6,52 @@ them), so tests import ``REPO`` and ``CHAPTERS`` from there.
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from once import once_per_run
 
 from scripts.chapters import NOT_SOURCES, REPO
 
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    """Build the book with warnings as errors into a temporary copy of the sources.
+    """Build the book with warnings as errors into a temporary copy of the sources, once per
+    test run. Returns the HTML folder and the finished build process (for its log)."""
 
-    Returns the HTML folder and the finished build process (for its log). The build is
-    done once per test run, also when pytest-xdist runs several workers: they share the
-    parent of their temporary folders, and a file lock lets the first one build.
-    """
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):  # .../pytest-N/popen-gwK: share .../pytest-N
-        shared = shared.parent
-    src, log = shared / "book_src", shared / "book_build.json"
-    with open(shared / "book.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not log.exists():
-            ignore = shutil.ignore_patterns(*NOT_SOURCES)
-            shutil.copytree(REPO, src, ignore=ignore)
-            jupyter_book = Path(sys.executable).parent / "jupyter-book"
-            done = subprocess.run(
-                [str(jupyter_book), "build", "-W", "--keep-going", str(src)],
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
-            log.write_text(json.dumps([done.returncode, done.stdout, done.stderr]))
-    returncode, stdout, stderr = json.loads(log.read_text())
+    def build(src: Path) -> str:
+        shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(*NOT_SOURCES))
+        jupyter_book = Path(sys.executable).parent / "jupyter-book"
+        done = subprocess.run(
+            [str(jupyter_book), "build", "-W", "--keep-going", str(src)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        return json.dumps([done.returncode, done.stdout, done.stderr])
+
+    src, log = once_per_run(tmp_path_factory, "book", build)
+    returncode, stdout, stderr = json.loads(log)
     return src / "_build" / "html", subprocess.CompletedProcess(
         "jupyter-book", returncode, stdout, stderr
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Start the longest files first, so that the two pytest-xdist workers (scripts/test.sh)
+    finish together: the browser test (about a minute in one fixture), then the chapters from
+    the last to the first (later chapters train more), then the rest in their usual order."""
+
+    def rank(item) -> tuple:
+        path = Path(item.fspath)
+        if path.name == "test_browser.py":
+            return (0, 0)
+        if path.suffix == ".ipynb":
+            return (1, -int(path.name.split("_")[0]))
+        return (2, 0)
+
+    items.sort(key=rank)  # stable: a file's tests keep their order

@@ -40,7 +40,6 @@ the tests are skipped, unless COURSE_REQUIRE_BROWSER=1 (CI), where they fail.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,14 +125,8 @@ def _chapter_problems(page, name: str) -> list[str]:
     return problems
 
 
-def _page_problems(page, name: str, html: Path) -> list[str]:
+def _page_problems(page, name: str) -> list[str]:
     problems = [f"image not loaded: {src}" for src in _broken_images(page)]
-    if re.search(r'class="math[ "]', (html / name).read_text()) and not page_report.wait_for_math(
-        page
-    ):
-        raw = page.evaluate("""Array.from(document.querySelectorAll('.math'))
-            .filter(m => !m.querySelector('mjx-container')).slice(0, 3).map(m => m.textContent)""")
-        problems.append(f"math not rendered by MathJax, e.g. {raw}")
     if name.startswith("chapters/"):
         problems += _chapter_problems(page, name)
     return problems
@@ -150,11 +143,12 @@ def visits(browser, site, mathjax, axe) -> dict[str, Visit]:
     visits = {name: Visit() for name in names}
 
     wide = page_report.offline_context(browser, base, mathjax, page_report.WIDE)
+    tab = page_report.Tab(wide, base)
     for name in names:
-        page, problems = page_report.open_page(wide, base + name)
+        page = tab.visit(base + name)
         visit = visits[name]
         try:
-            visit.problems += _page_problems(page, name, html)
+            visit.problems += _page_problems(page, name)
             page.evaluate("window.scrollTo(0, 0)")  # the keyboard check scrolled to a solution
             _shot(page, name)
             figure = page.locator("article .cell_output img").first
@@ -170,17 +164,16 @@ def visits(browser, site, mathjax, axe) -> dict[str, Visit]:
             _shot(page, name, "--dark")
         except Exception as error:  # one broken page must not hide the others' results
             visit.problems.append(f"the test could not measure the page: {error!r}")
-        visit.problems = list(problems) + visit.problems
-        page.close()
+        visit.problems = list(tab.problems) + visit.problems
+    tab.close()
     wide.close()
 
     phone = page_report.offline_context(browser, base, mathjax, page_report.PHONE)
+    tab = page_report.Tab(phone, base)
     for name in names:
-        page, problems = page_report.open_page(phone, base + name, wait_until="load")
-        if not page_report.wait_for_math(page):
-            problems.append("math not typeset by MathJax")
-        visits[name].phone = list(problems)
-        page.close()
+        tab.visit(base + name)
+        visits[name].phone = list(tab.problems)
+    tab.close()
     phone.close()
     return visits
 
@@ -282,11 +275,12 @@ def test_figure_check_knows_the_course_style():
 
 def test_search_finds_tree_map(context, site):
     _, base = site
-    page, problems = page_report.open_page(context, base + "search.html?q=tree_map")
+    tab = page_report.Tab(context, base)
+    page = tab.visit(base + "search.html?q=tree_map")
     page.wait_for_selector("#search-results ul.search li a", timeout=20000)
     hits = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
-    page.close()
+    tab.close()
     assert any("/chapters/" in href for href in hits), (
         f"no chapter among the hits for tree_map: {hits}"
     )
-    assert not problems, problems
+    assert not tab.problems, tab.problems

@@ -1,10 +1,12 @@
 """helpers.data: the XOR table, and load_mnist: the data it returns and its clear errors
-(folder missing, files missing and no network, torchvision missing, file corrupted)."""
+(folder missing, files missing and no network, torchvision missing, file corrupted), and
+the decoded arrays it keeps on disk."""
 
 from __future__ import annotations
 
 import gzip
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from helpers import load_mnist, xor_data
+from helpers import data, load_mnist, xor_data
 from helpers.data import MNIST_SHA256, MNIST_URL, default_data_dir
 
 TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
@@ -241,3 +243,45 @@ def test_without_torchvision_the_error_names_the_extra(monkeypatch, tmp_path):
     )
     with pytest.raises(ModuleNotFoundError, match=r"load_mnist needs torchvision .*" + extra):
         load_mnist("test", root=tmp_path)
+
+
+# --- The decoded arrays on disk -----------------------------------------------------------------
+def test_a_new_process_reads_the_decoded_arrays_without_torchvision(tmp_path, monkeypatch):
+    _copy_of_data(tmp_path)
+    monkeypatch.setattr(data, "_CACHE", {})  # the files are in memory already, from other tests
+    images, labels = load_mnist("test", root=tmp_path)  # decodes with torchvision, stores them
+    assert [p.name for p in (tmp_path / "MNIST" / "decoded").iterdir()] == [
+        f"test-{MNIST_SHA256['t10k-images-idx3-ubyte'][:16]}.npz"
+    ]
+    probe = (
+        "import sys, numpy as np; from helpers import load_mnist;"
+        f"images, labels = load_mnist('test', root={str(tmp_path)!r});"
+        "np.save(sys.argv[1], images); np.save(sys.argv[2], labels);"
+        "print('torchvision' in sys.modules)"
+    )
+    out = [tmp_path / "images.npy", tmp_path / "labels.npy"]
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *map(str, out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "JAX_PLATFORMS": "cpu"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "False", "the new process imported torchvision"
+    np.testing.assert_array_equal(np.load(out[0]), images)
+    np.testing.assert_array_equal(np.load(out[1]), labels)
+
+
+def test_an_unreadable_decoded_file_is_decoded_again(tmp_path, monkeypatch):
+    _copy_of_data(tmp_path)
+    monkeypatch.setattr(data, "_CACHE", {})
+    expected = load_mnist("test", root=tmp_path)
+    [stored] = (tmp_path / "MNIST" / "decoded").iterdir()
+    stored.write_bytes(stored.read_bytes()[:1000])  # cut short, as by a full disk
+    monkeypatch.setattr(data, "_CACHE", {})  # as in a new process
+    images, labels = load_mnist("test", root=tmp_path)
+    np.testing.assert_array_equal(images, expected[0])
+    np.testing.assert_array_equal(labels, expected[1])
+    with np.load(stored) as saved:  # and written whole again
+        assert saved["images"].shape == (10000, 784)

@@ -13,6 +13,8 @@ chapter that exists, the copy must:
 - still offer the learner a ``# your code here`` starter.
 
 And the script refuses, with a one-line error, to write over the sources or where it cannot write.
+Only the documented command and one refusal run the script as a process; the other cases call
+``student_copy.main`` (a new Python process costs about 2 s, most of it importing nbformat).
 """
 
 from __future__ import annotations
@@ -79,13 +81,7 @@ def test_chosen_chapters_only(tmp_path):
     names = [first.stem.split("_")[0], first.stem, str(first)]
     for name in names:
         out = tmp_path / name.replace("/", "_")
-        subprocess.run(
-            [sys.executable, *SCRIPT, name, "--out", str(out)],
-            env=ENV,
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+        assert student_copy.main([name, "--out", str(out)]) == 0
         assert [p.name for p in out.iterdir()] == [first.name]
 
 
@@ -139,27 +135,41 @@ def test_student_copy(chapter: Path, copies: Path):
 
 
 # --- Refusals: one line each, no traceback, nothing written -------------------------------------
-def _run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, *SCRIPT, *args],
+def _refusal(*args: str) -> str:
+    """The one-line error of ``student_copy ARGS``, run from the repository's root. The script
+    refuses by ``raise SystemExit(message)``, which Python prints to stderr, exit status 1."""
+    cwd = os.getcwd()
+    os.chdir(REPO)
+    try:
+        with pytest.raises(SystemExit) as info:
+            student_copy.main(list(args))
+    finally:
+        os.chdir(cwd)
+    assert isinstance(info.value.code, str), info.value.code  # a message, hence exit status 1
+    assert "\n" not in info.value.code, info.value.code
+    return info.value.code
+
+
+def test_a_refusal_is_one_line_on_stderr(tmp_path):
+    """As a command: exit status 1 and one line on stderr, no traceback."""
+    (tmp_path / "out.txt").write_text("")
+    result = subprocess.run(
+        [sys.executable, *SCRIPT, "01", "--out", str(tmp_path / "out.txt")],
         capture_output=True,
         text=True,
         timeout=300,
-        cwd=cwd,
+        cwd=tmp_path,
         env=ENV,
     )
-
-
-def _one_line_error(result: subprocess.CompletedProcess) -> str:
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1, result.stderr
-    return result.stderr.strip()
+    assert result.stderr.startswith(f"student_copy: --out {tmp_path / 'out.txt'} is a file")
 
 
 @pytest.mark.parametrize("out", ["chapters", "chapters/student", "chapters/../chapters"])
 def test_refuses_to_write_into_the_chapters(out):
     before = {p.name: p.stat().st_mtime_ns for p in (REPO / "chapters").iterdir()}
-    message = _one_line_error(_run("01", "--out", out))
+    message = _refusal("01", "--out", out)
     assert message.startswith(
         f"student_copy: refusing --out {out}: it is the folder of the source chapters"
     )
@@ -172,14 +182,14 @@ def test_refuses_the_folder_of_sources_named_by_path(tmp_path):
         pytest.skip("no chapters")
     source = tmp_path / CHAPTERS[0].name
     shutil.copy(CHAPTERS[0], source)
-    message = _one_line_error(_run(str(source), "--out", str(tmp_path)))
+    message = _refusal(str(source), "--out", str(tmp_path))
     assert "refusing --out" in message
     assert source.read_bytes() == CHAPTERS[0].read_bytes()
 
 
 def test_an_output_path_that_is_a_file(tmp_path):
     (tmp_path / "out.txt").write_text("")
-    message = _one_line_error(_run("01", "--out", str(tmp_path / "out.txt")))
+    message = _refusal("01", "--out", str(tmp_path / "out.txt"))
     assert message == (
         f"student_copy: --out {tmp_path / 'out.txt'} is a file, not a folder; "
         "choose a folder (it is created if missing)."
@@ -210,7 +220,7 @@ def test_a_folder_that_cannot_be_written(tmp_path, monkeypatch, capsys):
 )
 def test_a_notebook_that_is_not_valid(tmp_path, text, reason):
     (tmp_path / "broken.ipynb").write_text(text)
-    message = _one_line_error(_run(str(tmp_path / "broken.ipynb"), "--out", str(tmp_path / "out")))
+    message = _refusal(str(tmp_path / "broken.ipynb"), "--out", str(tmp_path / "out"))
     assert message.startswith(
         f"student_copy: {tmp_path / 'broken.ipynb'} is not a valid notebook ({reason}"
     )
