@@ -14,43 +14,44 @@ def loss_xyp(x, y, params):
     return helpers.binary_cross_entropy_with_logits(helpers.mlp_forward(params, x)[:, 0], y)
 
 
-X, Y = helpers.xor_data()
-PARAMS = helpers.init_mlp(jax.random.key(0), [2, 16, 1])
+def params(seed: int = 0):
+    return helpers.init_mlp(jax.random.key(seed), [2, 16, 1])
+
+
+def weight_grads(params):
+    return jax.grad(loss_xyp, argnums=2)(*helpers.xor_data(), params)
 
 
 def test_weight_grads_check_accepts_reference(expect):
-    expect(
-        checks.check_weight_grads(jax.grad(loss_xyp, argnums=2)(X, Y, PARAMS)),
-        True,
-        "grads is right.",
-    )
+    expect(checks.check_weight_grads(weight_grads(params())), True, "grads is right.")
 
 
-@pytest.mark.parametrize(
-    "grads, fragments",
-    [
-        (
-            jax.grad(loss_xyp)(X, Y, PARAMS),
-            [
-                "grads: it should be a list of 2 (W, b) layers, not an array of shape (4, 2)",
-                "Hint: this has the shape of an input",
-            ],
-        ),
-        (
-            jax.grad(loss_xyp, argnums=2)(X, Y, helpers.init_mlp(jax.random.key(1), [2, 16, 1])),
-            ["grads: layer 0, W: expected an array of shape (2, 16)", "the largest difference is"],
-        ),
-        (PARAMS, ["grads: layer 0, W: expected"]),  # the parameters, not their gradient
-        (..., ["grads is still Ellipsis: compute it with jax.grad first."]),
-        (
-            tuple(jax.grad(loss_xyp, argnums=2)(X, Y, PARAMS)),
-            ["grads: it should be a list of 2 (W, b) layers, not a Python tuple of 2 items"],
-        ),
-    ],
-    ids=["input-gradient", "other-params", "params", "starter", "tuple"],
-)
-def test_weight_grads_check_rejects_wrong_answers(expect, grads, fragments):
-    expect(checks.check_weight_grads(grads), False, *fragments)
+# Wrong answers, made when their test runs (not while every pytest-xdist worker collects).
+WRONG_GRADS = {
+    "input-gradient": (
+        lambda: jax.grad(loss_xyp)(*helpers.xor_data(), params()),
+        [
+            "grads: it should be a list of 2 (W, b) layers, not an array of shape (4, 2)",
+            "Hint: this has the shape of an input",
+        ],
+    ),
+    "other-params": (
+        lambda: weight_grads(params(seed=1)),
+        ["grads: layer 0, W: expected an array of shape (2, 16)", "the largest difference is"],
+    ),
+    "params": (params, ["grads: layer 0, W: expected"]),  # the parameters, not their gradient
+    "starter": (lambda: ..., ["grads is still Ellipsis: compute it with jax.grad first."]),
+    "tuple": (
+        lambda: tuple(weight_grads(params())),
+        ["grads: it should be a list of 2 (W, b) layers, not a Python tuple of 2 items"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", WRONG_GRADS)
+def test_weight_grads_check_rejects_wrong_answers(expect, case):
+    make, fragments = WRONG_GRADS[case]
+    expect(checks.check_weight_grads(make()), False, *fragments)
 
 
 def central_difference_reference(f, x, eps):
