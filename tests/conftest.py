@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from once import once_per_run
 
-from scripts.chapters import NOT_SOURCES, REPO
+from scripts.chapters import CHAPTERS, NOT_SOURCES, REPO
 
 
 @pytest.fixture(scope="session")
@@ -46,12 +46,13 @@ def pytest_collection_modifyitems(config, items):
     finish together: the browser test (about a minute in one fixture), then the chapters from
     the last to the first (later chapters train more), then the rest in their usual order."""
 
+    last_first = {path.name: -i for i, path in enumerate(CHAPTERS)}
+
     def rank(item) -> tuple:
-        path = Path(item.fspath)
-        if path.name == "test_browser.py":
+        if item.path.name == "test_browser.py":
             return (0, 0)
-        if path.suffix == ".ipynb":
-            return (1, -int(path.name.split("_")[0]))
+        if item.path.name in last_first:
+            return (1, last_first[item.path.name])
         return (2, 0)
 
     items.sort(key=rank)  # stable: a file's tests keep their order
