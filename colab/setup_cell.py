@@ -15,6 +15,6 @@ if "google.colab" in sys.modules:
             f"{url}\nThen choose Runtime > Restart session and run all."
         )
 
-import jax
+from helpers.runtime import check_runtime
 
-print("JAX", jax.__version__, "| devices:", jax.devices())
+check_runtime()  # JAX's version and devices; stops if a GPU/TPU sits unused

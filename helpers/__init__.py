@@ -11,9 +11,10 @@ import re as _re
 
 import jax as _jax
 
-# The oldest JAX that runs every chapter (jax.lax.pcast, used in chapter 9, arrived in 0.8.2).
-# Keep in step with the `jax>=` line of pyproject.toml.
-JAX_FLOOR = "0.8.2"
+# The oldest JAX that runs every chapter: the one Colab's runtime ships (colab/runtime.txt), so
+# installing the course there never upgrades JAX away from its accelerator plugin. Keep in step
+# with the `jax>=` line of pyproject.toml (tests/helpers/test_jax_floor.py checks both).
+JAX_FLOOR = "0.7.2"
 
 
 def _release(version: str) -> tuple[int, ...]:
@@ -24,7 +25,8 @@ def _release(version: str) -> tuple[int, ...]:
 if _release(_jax.__version__) < _release(JAX_FLOOR):
     raise ImportError(
         f"This course needs JAX >= {JAX_FLOOR}; this runtime has {_jax.__version__}. "
-        f'On Colab: pip install -U "jax>={JAX_FLOOR}" then restart the session.'
+        "Upgrade jax and jaxlib together with your accelerator's plugin (on a CUDA 12 GPU: "
+        f'pip install -U "jax[cuda12]>={JAX_FLOOR}"), then restart the session.'
     )
 
 from .claims import ClaimFailed, claim, expect_error, glue

@@ -30,7 +30,7 @@ import nbformat
 from jupytext.combine import combine_inputs_with_outputs
 from nbclient import NotebookClient
 
-from scripts.chapters import CHAPTERS_DIR, REPO
+from scripts.chapters import CHAPTERS_DIR, REPO, pins
 
 PINNED = ("jax", "jaxlib", "numpy", "matplotlib")
 COLAB_GPU = {"accelerator": "GPU", "colab": {"provenance": [], "gpuType": "T4"}}  # every chapter
@@ -52,11 +52,11 @@ def chapter_paths(names: list[str]) -> list[Path]:
 
 def check_pinned_environment() -> None:
     """Refuse to store outputs made with other versions than requirements.txt pins."""
-    pins = dict(re.findall(r"^([\w-]+)==([^\s#]+)", (REPO / "requirements.txt").read_text(), re.M))
+    pinned = pins()
     wrong = [
-        f"{name} {version(name)} (pinned: {pins[name]})"
+        f"{name} {version(name)} (pinned: {pinned[name]})"
         for name in PINNED
-        if version(name) != pins[name]
+        if version(name) != pinned[name]
     ]
     if wrong:
         sys.exit(

@@ -4,9 +4,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="${COURSE_VENV:-.venv}"
+# The pinned environment needs Python 3.12 (the newest JAX needs >= 3.12): COURSE_PYTHON, else
+# python3.12 on PATH, else pyenv's (on PATH, pyenv's shim answers only where 3.12 is selected).
+is_312() { "$1" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; }
+python=""
+for candidate in ${COURSE_PYTHON:-} python3.12 "$(pyenv root 2>/dev/null)"/versions/3.12*/bin/python3.12; do
+  if is_312 "$candidate"; then python="$candidate"; break; fi
+done
+if [ -z "$python" ]; then
+  echo "Python 3.12 not found: install it (e.g. pyenv install 3.12) or set COURSE_PYTHON." >&2
+  exit 1
+fi
+if [ -x "$venv/bin/python" ] && ! is_312 "$venv/bin/python"; then
+  echo "Replacing $venv: it was made with another Python than 3.12."
+  rm -rf "$venv"
+fi
 if [ ! -x "$venv/bin/python" ]; then
-  echo "Creating the virtual environment in $venv ..."
-  python3 -m venv "$venv"
+  echo "Creating the virtual environment in $venv with $python ..."
+  "$python" -m venv "$venv"
 fi
 stamp="$venv/.requirements.sha256"
 wanted="$(sha256sum requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
