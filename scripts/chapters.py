@@ -22,6 +22,7 @@ CHAPTERS = sorted(CHAPTERS_DIR.glob("[0-9][0-9]_*.ipynb"))
 NOT_SOURCES = (
     ".git",
     ".venv",
+    ".venv-colab",
     "_build",
     "build",
     "data",
@@ -52,6 +53,16 @@ def in_pinned_jax() -> bool:
     from importlib.metadata import version
 
     return version("jax") == pins()["jax"]
+
+
+def version_dependent_cells() -> list[str]:
+    """'NN_name cell K: reason' for each cell whose text depends on the JAX version."""
+    return [
+        f"{path.stem} cell {index}: {cell.metadata['nbval-version-dependent']}"
+        for path in CHAPTERS
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells)
+        if cell.metadata.get("nbval-version-dependent")
+    ]
 
 
 def repository_url() -> str:

@@ -83,9 +83,11 @@ def machine() -> dict:
 
 def executed_in() -> dict:
     """Where a chapter's outputs are made, stored as notebook metadata course.executed_in (the
-    book's environment page lists it per chapter): JAX, jaxlib, the CPU and the day."""
+    book's environment page and each chapter page show it): JAX, jaxlib, Python, the CPU and
+    the day."""
     return {
         "jax": version("jax"),
+        "python": platform.python_version(),
         "jaxlib": version("jaxlib"),
         **machine(),
         "date": date.today().isoformat(),

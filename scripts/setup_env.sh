@@ -4,18 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="${COURSE_VENV:-.venv}"
-# The pinned environment needs Python 3.12 (the newest JAX needs >= 3.12): COURSE_PYTHON, else
-# python3.12 on PATH, else pyenv's (on PATH, pyenv's shim answers only where 3.12 is selected).
-is_312() { "$1" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; }
-python=""
-for candidate in ${COURSE_PYTHON:-} python3.12 "$(pyenv root 2>/dev/null)"/versions/3.12*/bin/python3.12; do
-  if is_312 "$candidate"; then python="$candidate"; break; fi
-done
-if [ -z "$python" ]; then
-  echo "Python 3.12 not found: install it (e.g. pyenv install 3.12) or set COURSE_PYTHON." >&2
-  exit 1
-fi
-if [ -x "$venv/bin/python" ] && ! is_312 "$venv/bin/python"; then
+# The pinned environment runs on Python 3.12 (the newest JAX needs >= 3.12).
+source scripts/find_python.sh
+python="$(find_python 3.12)"
+if [ -x "$venv/bin/python" ] && ! is_python "$venv/bin/python" 3.12; then
   echo "Replacing $venv: it was made with another Python than 3.12."
   rm -rf "$venv"
 fi
@@ -34,13 +26,12 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
-# --- Wheelhouse for tests/test_colab_install.py (offline install-path test) ---------
-# A jax/jaxlib pair OLDER than the pinned one, standing in for "Colab's own JAX": the test
-# installs it into a fresh virtual environment, then installs `helpers` from this checkout
-# with --no-index and checks that jax stays at this version. Downloaded once, never installed
-# into .venv. (jax refuses a jaxlib newer than itself, so the pair must match.)
+# --- Wheelhouse for tests/tools/test_colab_install.py (offline install-path test) -----------
+# Colab's own jax/jaxlib pair (colab/runtime/pip-freeze.gpu.txt): the test installs it into a
+# fresh virtual environment, then installs `helpers` from this checkout with --no-index and
+# checks that jax stays at this version. Downloaded once, never installed into .venv.
 wheelhouse="$venv/wheelhouse"
-colab_jax="0.10.1"
+colab_jax="$("$venv/bin/python" -c 'from scripts.colab_runtime import read_freeze; print(read_freeze()["jax"])')"
 if ! ls "$wheelhouse"/jax-"$colab_jax"-*.whl "$wheelhouse"/jaxlib-"$colab_jax"-*.whl >/dev/null 2>&1; then
   echo "Downloading jax/jaxlib $colab_jax into $wheelhouse for the install-path test ..."
   "$venv/bin/python" -m pip download --quiet --no-deps --only-binary=:all: \

@@ -129,3 +129,22 @@ def test_readable_style_of_coloured_outputs():
         assert f"text-decoration-color: {text}" in style
     readable = "color: #ffffff; background-color: #000000"
     assert readable_style(readable) == readable
+
+
+def test_every_chapter_page_says_what_it_was_verified_with(built_book):
+    """The line under each chapter's title (_ext/verified_with.py) quotes the notebook's own
+    record and the last run of every chapter on Colab's versions (colab/runtime/verified.json)."""
+    import json
+
+    html, _ = built_book
+    colab = json.loads((REPO / "colab" / "runtime" / "verified.json").read_text())
+    for file in toc_chapters():
+        made = nbformat.read(REPO / f"{file}.ipynb", as_version=4).metadata.course.executed_in
+        line = _soup(html / f"{file}.html").select_one("p.course-verified")
+        assert line is not None, f"{file}: no verified-with line"
+        text = " ".join(line.get_text().split())
+        assert text.startswith(f"Outputs made with JAX {made['jax']} on Python {made['python']}")
+        assert f"({made['date']})" in text, text
+        assert f"Colab's runtime (JAX {colab['packages']['jax']}," in text, text
+        assert f"last verified {colab['date']}" in text, text
+        assert line.find("a")["href"] == "../environment.html"

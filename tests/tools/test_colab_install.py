@@ -6,15 +6,17 @@ a runtime that already has its own (accelerator) build of JAX. That install must
 JAX alone. This test reproduces the situation without a network:
 
 1. a fresh virtual environment (no pip inside, no access to the course's ``.venv`` packages);
-2. an OLDER jax/jaxlib pair than the pinned one installed into it from ``.venv/wheelhouse``
-   (``scripts/setup_env.sh`` downloads it once) - this plays Colab's own JAX;
+2. Colab's own jax/jaxlib pair (``colab/runtime/pip-freeze.gpu.txt``) installed into it from
+   ``.venv/wheelhouse`` (``scripts/setup_env.sh`` downloads it once);
 3. the other dependencies (numpy, matplotlib, scipy, ml_dtypes, setuptools, ...) made visible
    through a ``.pth`` file pointing at a folder of symlinks into ``.venv``'s site-packages that
    leaves out jax, jaxlib and the course's own (editable) package;
 4. ``pip install --no-index --no-build-isolation <a clean copy of this checkout>``;
 
-then checks that jax and jaxlib are still the older version, from the same place, and that
-``import helpers`` works and comes from the freshly installed package.
+then checks that jax and jaxlib are still Colab's version, from the same place, and that
+``import helpers`` works and comes from the freshly installed package. (scripts/colab_compat.sh,
+run by CI, does the same with all of Colab's versions and the package index, then runs every
+chapter there.)
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 import pytest
 
 from scripts.chapters import NOT_SOURCES, REPO
+from scripts.colab_runtime import read_freeze
 
 WHEELHOUSE = Path(os.environ.get("COURSE_WHEELHOUSE", REPO / ".venv" / "wheelhouse"))
 
@@ -38,18 +41,16 @@ HIDDEN = {"jax", "jaxlib", "jax_plugins", "nn_from_scratch_jax_helpers", "helper
 
 
 def _colab_wheels() -> tuple[str, Path, Path]:
-    """The version and the jax/jaxlib wheels that stand in for Colab's JAX."""
-    import jax  # the pinned one
-
-    for jax_wheel in sorted(WHEELHOUSE.glob("jax-*-py3-none-any.whl")):
-        version = jax_wheel.name.split("-")[1]
-        jaxlib_wheels = sorted(WHEELHOUSE.glob(f"jaxlib-{version}-*.whl"))
-        if version != jax.__version__ and jaxlib_wheels:
-            return version, jax_wheel, jaxlib_wheels[0]
-    pytest.fail(
-        f"No jax/jaxlib wheel pair other than the pinned jax {jax.__version__} in "
-        f"{WHEELHOUSE}: run `bash scripts/setup_env.sh`, which downloads it."
-    )
+    """Colab's version of jax and its jax/jaxlib wheels."""
+    version = read_freeze()["jax"]
+    jax_wheels = sorted(WHEELHOUSE.glob(f"jax-{version}-py3-none-any.whl"))
+    jaxlib_wheels = sorted(WHEELHOUSE.glob(f"jaxlib-{version}-*.whl"))
+    if not (jax_wheels and jaxlib_wheels):
+        pytest.fail(
+            f"No jax/jaxlib {version} wheels (Colab's) in {WHEELHOUSE}: run "
+            "`bash scripts/setup_env.sh`, which downloads them."
+        )
+    return version, jax_wheels[0], jaxlib_wheels[0]
 
 
 def _run(cmd: list, **kwargs) -> subprocess.CompletedProcess:
@@ -77,7 +78,7 @@ def test_installing_helpers_keeps_the_runtimes_jax(tmp_path):
     )
     pip = [sys.executable, "-m", "pip", "--python", python]
 
-    # 2. "Colab's own JAX": an older jax + jaxlib, installed into the environment itself.
+    # 2. Colab's own JAX, installed into the environment itself.
     _run(pip + ["install", "--no-index", "--no-deps", "--no-compile", jax_wheel, jaxlib_wheel])
 
     # 3. Everything else the package and its build need, shared read-only from .venv.
