@@ -29,7 +29,7 @@ import json
 import platform
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -249,7 +249,7 @@ def _build_rows(srcdir: Path) -> list[str]:
         pinned = pins.get(name, pins.get(name.replace("-", "_"), ""))
         rows.append(f"| {name} | {_version(name)} | {pinned} |")
     cpu = _machine(srcdir)
-    built = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return [
         *rows,
         "",

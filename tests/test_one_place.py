@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from importlib.metadata import version
-
 import tomllib
+from importlib.metadata import version
 
 import helpers
 from scripts.chapters import CHAPTERS, REPO, repository_url

@@ -28,7 +28,9 @@ def test_the_floor_is_colabs_jax():
 def test_an_older_runtime_is_reported_with_what_pip_would_do(tmp_path, capsys):
     freeze = tmp_path / "pip-freeze.txt"
     text = colab_runtime.FREEZE.read_text()
-    freeze.write_text(re.sub(r"(?m)^jax==.*$", "jax==0.6.2", text).replace("\nmatplotlib==", "\nx=="))
+    freeze.write_text(
+        re.sub(r"(?m)^jax==.*$", "jax==0.6.2", text).replace("\nmatplotlib==", "\nx==")
+    )
     assert colab_runtime.main(["check", str(freeze)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("BREAKS jax>=") and "the runtime has jax 0.6.2" in out[0]
