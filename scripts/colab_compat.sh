@@ -8,10 +8,11 @@
 #      outputs as stored (within the stated tolerances) except the cells marked
 #      nbval-version-dependent, whose reasons are listed at the end;
 #   4. on success, colab/runtime/verified.json records it (each chapter page quotes it).
-# Run by .ci/run after the main suite; extra arguments go to pytest.
+# Run by .ci/run after the main suite. Arguments, if any, replace `chapters` in the pytest command
+# (e.g. chapters/07_mnist.ipynb -x); only a run of every chapter is recorded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv="${COURSE_COLAB_VENV:-.venv-colab}"
+venv="$PWD/${COURSE_COLAB_VENV:-.venv-colab}"
 bash scripts/setup_env.sh >/dev/null   # .venv reads colab/runtime/ (scripts.colab_runtime)
 bash scripts/unpack_mnist.sh
 work="$(mktemp -d)"
@@ -20,14 +21,23 @@ trap 'rm -rf "$work"' EXIT
 source scripts/find_python.sh
 python="$(.venv/bin/python -m scripts.colab_runtime python)"
 .venv/bin/python -m scripts.colab_runtime constraints > "$work/colab-constraints.txt"
-rm -rf "$venv"
-"$(find_python "$python")" -m venv "$venv"
 pip=("$venv/bin/python" -m pip --disable-pip-version-check --quiet)
-echo "== 1. Colab's packages (Python $python) in $venv"
-"${pip[@]}" install -c "$work/colab-constraints.txt" pip
-"${pip[@]}" install -c "$work/colab-constraints.txt" \
-  jax jaxlib jax-cuda12-plugin jax-cuda12-pjrt numpy matplotlib flax optax torch torchvision \
-  ipykernel ipython rich PyYAML nbval pytest pytest-xdist
+# What the course touches, at Colab's versions, and what runs the chapters (nbval, pytest).
+packages="jax jaxlib jax-cuda12-plugin jax-cuda12-pjrt numpy matplotlib flax optax torch
+  torchvision ipykernel ipython rich PyYAML nbval pytest pytest-xdist"
+stamp="$venv/.colab-list.sha256"   # the environment is reused while these are unchanged
+wanted="$( (cat colab/runtime/pip-freeze.gpu.txt; echo $packages) | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]; then
+  echo "== 1. Colab's packages (Python $python) in $venv"
+  rm -rf "$venv"
+  "$(find_python "$python")" -m venv "$venv"
+  "${pip[@]}" install -c "$work/colab-constraints.txt" pip
+  "${pip[@]}" install -c "$work/colab-constraints.txt" $packages
+  echo "$wanted" > "$stamp"
+else
+  echo "== 1. Colab's packages: $venv is up to date"
+  "${pip[@]}" uninstall --yes nn-from-scratch-jax-helpers 2>/dev/null || true
+fi
 "${pip[@]}" freeze --all > "$work/before.txt"
 .venv/bin/python -m scripts.colab_runtime compare "$work/before.txt"   # every version Colab's
 
@@ -54,7 +64,7 @@ echo "== 3. Every chapter on Colab's versions"
 export JAX_PLATFORMS=cpu COURSE_DATA_DIR="$PWD/data"
 # The installed course, not this checkout's helpers/ (the notebooks run in chapters/).
 (cd "$work" && "$venv/bin/python" -c 'import helpers; assert "site-packages" in helpers.__file__')
-"$venv/bin/python" -m pytest -n "${COURSE_TEST_WORKERS:-2}" --dist loadfile chapters "$@"
+"$venv/bin/python" -m pytest -n "${COURSE_TEST_WORKERS:-2}" --dist loadfile "${@:-chapters}"
 if [ $# -eq 0 ]; then   # a whole run, not a selection: record it
   "${pip[@]}" freeze --all > "$work/passed.txt"
   .venv/bin/python -m scripts.colab_runtime record "$work/passed.txt" \
