@@ -137,9 +137,9 @@ def pytest_configure(config):
     pinned = in_pinned_jax()
 
     def compare_outputs(self, test, ref, skip_compare=None):
-        if not pinned and self.cell.metadata.get(VERSION_KEY):
-            failed = [text for text in output_texts(test) if FAILED_CHECK in text]
-            self.comparison_traceback.extend(failed)
+        if not compared_here(self.cell.metadata, pinned):
+            failed = failed_checks(test)
+            self.comparison_traceback = [f"a failed self-check ({VERSION_KEY} cell):", *failed]
             return not failed
         tolerance = Tolerance.from_metadata(self.cell.metadata)
         if tolerance is not None:
@@ -153,6 +153,17 @@ def pytest_configure(config):
 
     compare_outputs.with_tolerance = True
     IPyNbCell.compare_outputs = compare_outputs
+
+
+def compared_here(metadata, pinned: bool) -> bool:
+    """Whether a cell's text is compared: always with the pinned jax; elsewhere, unless the
+    cell says its text depends on the JAX version."""
+    return pinned or not metadata.get(VERSION_KEY)
+
+
+def failed_checks(outputs) -> list[str]:
+    """The outputs that hold a self-check's 'Not quite yet' verdict."""
+    return [text for text in output_texts(outputs) if FAILED_CHECK in text]
 
 
 def output_texts(outputs) -> list[str]:

@@ -9,7 +9,10 @@ import pytest
 from nbval_tolerance import (
     METADATA_KEY,
     NUMBER,
+    VERSION_KEY,
     Tolerance,
+    compared_here,
+    failed_checks,
     is_integer,
     reconcile,
 )
@@ -159,7 +162,7 @@ def test_end_to_end_with_nbval(tmp_path):
             "no:xdist",
             "-rA",
             "-o",
-            f"pythonpath={REPO / 'tests'}",
+            f"pythonpath={REPO} {REPO / 'tests'}",
             "cells.ipynb",
         ],
         cwd=tmp_path,
@@ -173,3 +176,21 @@ def test_end_to_end_with_nbval(tmp_path):
     )
     assert outcomes == {"0": "PASSED", "1": "FAILED", "2": "FAILED", "3": "FAILED"}, done.stdout
     assert "numbers compared with this cell's nbval-tolerance" in done.stdout
+
+
+def test_version_dependent_cells_are_compared_only_with_the_pinned_jax():
+    marked = {VERSION_KEY: "JAX 0.7 words this error differently"}
+    assert compared_here(marked, pinned=True) and compared_here({}, pinned=False)
+    assert not compared_here(marked, pinned=False)
+    assert compared_here({VERSION_KEY: ""}, pinned=False)  # no reason given: compared
+
+
+def test_a_failed_self_check_is_found_in_any_output():
+    outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="Correct: the loss\n"),
+        nbformat.v4.new_output(
+            "execute_result", data={"text/plain": "Not quite yet: for X, expected 1, got 2"}
+        ),
+    ]
+    assert failed_checks(outputs) == ["Not quite yet: for X, expected 1, got 2"]
+    assert failed_checks(outputs[:1]) == []
