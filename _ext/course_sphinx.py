@@ -16,27 +16,19 @@
   or white, whichever reads better (one of the two always reaches 4.5:1); backgrounds stay.
 - Social-card metadata (Open Graph and Twitter) on every page: title, description (the page's
   first paragraph), image (``_static/social-card.png``) and URL, absolute from ``html_baseurl``.
-- The ``course-environment`` directive writes, at build time, the environment the book was
-  built in, the one each chapter's stored outputs were made in (notebook metadata
-  ``course.executed_in``, written by ``scripts/execute_chapters.py``) and how they are checked
-  (``scripts/test.sh``); the page that uses it is re-read on every build.
+
+The book's account of how its outputs are verified (the environment page, the line under each
+chapter's title) is verification/book.py.
 """
 
 from __future__ import annotations
 
 import html
-import json
-import platform
 import re
-import sys
-from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from docutils import nodes
-from docutils.statemachine import StringList
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
 
 HERE = Path(__file__).resolve().parent
 SOCIAL_CARD = "_static/social-card.png"
@@ -177,129 +169,6 @@ def check_social_card(app, config) -> None:
         logger.warning(f"{SOCIAL_CARD} is missing: the social cards have no image")
 
 
-# --- the environment page ---------------------------------------------------------------------
-
-PACKAGES = ("jax", "jaxlib", "numpy", "matplotlib", "optax", "flax", "nbval", "jupyter-book")
-
-
-def _version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "not installed"
-
-
-def _course_scripts(srcdir: Path) -> None:
-    """Make the book's own ``scripts`` package importable (one place says how things are read)."""
-    if str(srcdir) not in sys.path:
-        sys.path.insert(0, str(srcdir))
-
-
-def _machine(srcdir: Path) -> dict:
-    """The CPU as scripts/execute_chapters.py records it."""
-    _course_scripts(srcdir)
-    from scripts.execute_chapters import machine
-
-    return machine()
-
-
-def _toc_chapters(srcdir: Path) -> list[str]:
-    """The chapters of the book being built, in the order of its _toc.yml."""
-    _course_scripts(srcdir)
-    from scripts.chapters import toc_chapters
-
-    return toc_chapters(srcdir)
-
-
-def _chapter_rows(srcdir: Path) -> list[str]:
-    rows = [
-        "| Chapter | JAX | jaxlib | CPU | Instruction set | Executed on |",
-        "|---|---|---|---|---|---|",
-    ]
-    for number, file in enumerate(_toc_chapters(srcdir), start=1):
-        nb = json.loads((srcdir / f"{file}.ipynb").read_text(encoding="utf-8"))
-        title = next(
-            (
-                "".join(c["source"]).splitlines()[0].removeprefix("# ").strip()
-                for c in nb["cells"]
-                if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("# ")
-            ),
-            file,
-        )
-        made = nb.get("metadata", {}).get("course", {}).get("executed_in")
-        link = f"[{number}. {title}]({file}.ipynb)"
-        if made:
-            cells = [made.get(k, "?") for k in ("jax", "jaxlib", "cpu", "isa", "date")]
-            rows.append(f"| {link} | " + " | ".join(str(c) for c in cells) + " |")
-        else:
-            rows.append(f"| {link} | not recorded | | | | |")
-    return rows
-
-
-def _pins(srcdir: Path) -> dict[str, str]:
-    text = (srcdir / "requirements.txt").read_text()
-    return {k.lower(): v for k, v in re.findall(r"^([\w.-]+)==([^\s#;]+)", text, re.M)}
-
-
-def _build_rows(srcdir: Path) -> list[str]:
-    pins = _pins(srcdir)
-    rows = ["| Package | Installed | Pinned in requirements.txt |", "|---|---|---|"]
-    rows.append(f"| Python | {platform.python_version()} | |")
-    for name in PACKAGES:
-        pinned = pins.get(name, pins.get(name.replace("-", "_"), ""))
-        rows.append(f"| {name} | {_version(name)} | {pinned} |")
-    cpu = _machine(srcdir)
-    built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return [
-        *rows,
-        "",
-        f"- **CPU**: {cpu['cpu']} ({cpu['isa']}), {platform.system()} {platform.machine()}",
-        f"- **Built**: {built}",
-    ]
-
-
-def _check_lines(srcdir: Path) -> list[str]:
-    test_sh = (srcdir / "scripts" / "test.sh").read_text()
-    variant = re.search(r"COURSE_ROUNDING_VARIANT-([^}\"]+)", test_sh)  # ${VAR-default}
-    flags = variant.group(1) if variant else "(none)"
-    return [
-        "- **The test command**: `bash scripts/test.sh` (it re-executes every chapter with nbval "
-        "and compares each printed output with the stored one)",
-        f"- **Rounding variant**: `JAX_PLATFORMS=cpu XLA_FLAGS={flags}`, a float32 rounding "
-        "other than the one the outputs were made with, as another CPU would round "
-        "(`COURSE_ROUNDING_VARIANT=` turns it off)",
-    ]
-
-
-class CourseEnvironment(SphinxDirective):
-    """``{course-environment} chapters|build|check``: a table or list made at build time."""
-
-    required_arguments = 1
-
-    def run(self):
-        srcdir = Path(self.env.srcdir)
-        what = self.arguments[0]
-        makers = {"chapters": _chapter_rows, "build": _build_rows, "check": _check_lines}
-        if what not in makers:
-            raise self.error(f"course-environment: one of {sorted(makers)}, not {what!r}")
-        self.env.metadata[self.env.docname]["course_environment"] = True
-        for file in ("_toc.yml", "requirements.txt", "scripts/test.sh"):
-            self.env.note_dependency(str(srcdir / file))
-        container = nodes.container(classes=["course-environment"])
-        lines = StringList(makers[what](srcdir), source=self.env.docname)
-        self.state.nested_parse(lines, self.content_offset, container)
-        return container.children
-
-
-def environment_is_always_outdated(app, env, added, changed, removed) -> list[str]:
-    """The build date and the installed versions change without the page changing."""
-    return [
-        doc
-        for doc in env.all_docs
-        if env.metadata.get(doc, {}).get("course_environment") and doc not in added | changed
-    ]
-
-
 def setup(app):
     app.add_config_value("course_description", "", "html")
     app.connect("config-inited", use_course_templates)
@@ -307,6 +176,4 @@ def setup(app):
     app.connect("html-page-context", drop_duplicate_scripts)
     app.connect("html-page-context", accessible_body)
     app.connect("html-page-context", social_metadata)
-    app.connect("env-get-outdated", environment_is_always_outdated)
-    app.add_directive("course-environment", CourseEnvironment)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -41,20 +41,6 @@ def config() -> dict:
     return yaml.safe_load((REPO / "_config.yml").read_text())
 
 
-@cache
-def pins() -> dict[str, str]:
-    """The exact versions requirements.txt pins: the environment stored outputs are made in."""
-    text = (REPO / "requirements.txt").read_text()
-    return dict(re.findall(r"^([\w.-]+)==([^\s#;]+)", text, re.M))
-
-
-def in_pinned_jax() -> bool:
-    """Whether the installed jax is the pinned one (elsewhere, version-dependent cells differ)."""
-    from importlib.metadata import version
-
-    return version("jax") == pins()["jax"]
-
-
 def version_dependent_cells() -> list[str]:
     """'NN_name cell K: reason' for each cell whose text depends on the JAX version."""
     return [

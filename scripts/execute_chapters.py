@@ -30,7 +30,8 @@ import nbformat
 from jupytext.combine import combine_inputs_with_outputs
 from nbclient import NotebookClient
 
-from scripts.chapters import CHAPTERS_DIR, REPO, pins
+from scripts.chapters import CHAPTERS_DIR, REPO
+from verification.settings import machine, pins
 
 PINNED = ("jax", "jaxlib", "numpy", "matplotlib")
 COLAB_GPU = {"accelerator": "GPU", "colab": {"provenance": [], "gpuType": "T4"}}  # every chapter
@@ -64,21 +65,6 @@ def check_pinned_environment() -> None:
             + ", ".join(wrong)
             + ". Run bash scripts/setup_env.sh and use .venv/bin/python."
         )
-
-
-ISA = (("avx512f", "AVX-512"), ("avx2", "AVX2"), ("avx", "AVX"), ("sse4_2", "SSE4.2"))
-
-
-def machine() -> dict:
-    """The CPU's model and the widest vector instruction set it offers (which is what XLA's CPU
-    code uses, and why float32 results differ between machines)."""
-    cpuinfo = Path("/proc/cpuinfo")
-    info = cpuinfo.read_text() if cpuinfo.is_file() else ""
-    model = re.search(r"^model name\s*:\s*(.+)$", info, re.M)
-    flags = re.search(r"^flags\s*:\s*(.+)$", info, re.M)
-    flags = set(flags.group(1).split()) if flags else set()
-    isa = next((name for flag, name in ISA if flag in flags), platform.machine())
-    return {"cpu": " ".join(model.group(1).split()) if model else platform.processor(), "isa": isa}
 
 
 def executed_in() -> dict:
@@ -146,7 +132,7 @@ KERNEL_PATH = re.compile(r"/tmp/ipykernel_\d+/\d+\.py")  # a new folder for ever
 
 
 def without_kernel_paths(output) -> None:
-    """Write a cell's code file as `<cell>` in messages, as tests/nbval_sanitize.cfg does, not
+    """Write a cell's code file as `<cell>` in messages, as verification/sanitize.cfg does, not
     as the kernel's temporary path, so an unchanged chapter re-executes to the same text."""
     for key in ("text", "evalue"):
         if isinstance(output.get(key), str):

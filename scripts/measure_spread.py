@@ -8,7 +8,7 @@ another CPU does, and a single core, which splits matrix products differently), 
 every code cell's printed numbers across those runs and the stored outputs. For each cell it
 reports, per kind of number, the largest spread seen (percentage points for percentages,
 relative for decimals beyond their last printed digit, absolute for integers), the cell's
-tolerance (its ``nbval-tolerance`` metadata, see tests/nbval_tolerance.py) and a verdict:
+tolerance (its ``nbval-tolerance`` metadata, see verification/nbval_plugin.py) and a verdict:
 
 - ``exact``: the same everywhere, nbval compares it exactly;
 - ``ok``: every spread is at most half the cell's tolerance (a margin of 2);
@@ -28,8 +28,9 @@ from pathlib import Path
 import nbformat
 from nbval.plugin import get_sanitize_patterns
 
-from scripts.execute_chapters import REPO, chapter_paths, check_pinned_environment, execute
-from tests.nbval_tolerance import (
+from scripts.execute_chapters import chapter_paths, check_pinned_environment, execute
+from verification import settings
+from verification.nbval_plugin import (
     KINDS,
     NUMBER,
     Tolerance,
@@ -46,7 +47,7 @@ VARIANTS = {  # name: (XLA_FLAGS, CPUs the kernel may use)
     "portable_math": ("--xla_cpu_enable_platform_dependent_math=false", None),
     "one_core": ("", {0}),
 }
-SANITIZE = dict(get_sanitize_patterns((REPO / "tests" / "nbval_sanitize.cfg").read_text()))
+SANITIZE = dict(get_sanitize_patterns(settings.SANITIZE.read_text()))
 
 
 def cell_texts(nb) -> list[str]:
@@ -111,7 +112,7 @@ def measure(path: Path, variants: list[str]) -> list[dict]:
                 kind, width = spread(list(tokens))
                 row["spread"][kind] = max(row["spread"].get(kind, 0.0), width)
         # What nbval will see: an exact cell must print the same text; a toleranced one must be
-        # reconciled (tests/nbval_tolerance.py) with every run.
+        # reconciled (verification/nbval_plugin.py) with every run.
         row["rejected"] = [
             name
             for name, t in texts.items()

@@ -1,4 +1,8 @@
-"""nbval extension: compare the numbers of chaotic cells within a stated tolerance.
+"""nbval extension, loaded by every pytest run (pyproject.toml): the run configuration, and the
+numbers of chaotic cells compared within a stated tolerance.
+
+Loading it sets the environment every kernel inherits (verification.settings: the CPU backend
+and the rounding variant), so `pytest chapters/NN.ipynb` checks what the test command checks.
 
 Long float32 training runs do not reproduce digit for digit on another CPU (XLA's
 kernels round differently), so a cell that prints their results carries its
@@ -38,6 +42,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+
+from verification import settings
+
+settings.configure_environment()  # before any kernel starts, and before jax is imported
 
 METADATA_KEY = "nbval-tolerance"
 VERSION_KEY = "nbval-version-dependent"
@@ -132,9 +140,7 @@ def pytest_configure(config):
     if getattr(IPyNbCell.compare_outputs, "with_tolerance", False):
         return
     exact_compare = IPyNbCell.compare_outputs
-    from scripts.chapters import in_pinned_jax
-
-    pinned = in_pinned_jax()
+    pinned = settings.in_pinned_jax()
 
     def compare_outputs(self, test, ref, skip_compare=None):
         if not compared_here(self.cell.metadata, pinned):
@@ -174,11 +180,10 @@ def output_texts(outputs) -> list[str]:
 
 
 def pytest_report_header(config):
-    """Say which float32 rounding the notebooks are checked under (scripts/test.sh sets it)."""
-    from scripts.chapters import in_pinned_jax, pins
-
-    jax = "pinned" if in_pinned_jax() else "NOT the pinned one: version-dependent cells unchecked"
+    """Say how the notebooks are checked: the rounding variant and whether jax is the pinned one."""
+    jax = "pinned" if settings.in_pinned_jax() else "NOT pinned: version-dependent cells unchecked"
     return [
-        f"XLA_FLAGS (rounding variant for the notebooks): {os.environ.get('XLA_FLAGS') or 'none'}",
-        f"jax {pins()['jax']} in requirements.txt; this environment's jax is {jax}",
+        f"notebooks: JAX_PLATFORMS={os.environ.get('JAX_PLATFORMS')}, "
+        f"XLA_FLAGS={os.environ.get('XLA_FLAGS') or '(none)'}",
+        f"jax {settings.pins()['jax']} in requirements.txt; this environment's jax is {jax}",
     ]

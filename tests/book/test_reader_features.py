@@ -21,6 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from scripts.chapters import REPO, config, repository_url, toc_chapters
+from verification.settings import ROUNDING_VARIANT
 
 SOCIAL = ("og:title", "og:description", "og:image", "og:url", "twitter:card")
 
@@ -100,10 +101,7 @@ def test_environment_page(built_book):
     for name in ("jax", "jaxlib", "numpy", "matplotlib"):
         assert re.search(rf"\b{name} {re.escape(version(name))}\b", text), f"no {name} version"
     assert "bash scripts/test.sh" in text
-    variant = re.search(
-        r"COURSE_ROUNDING_VARIANT-([^}\"]+)", (REPO / "scripts/test.sh").read_text()
-    )
-    assert variant and f"XLA_FLAGS={variant.group(1)}" in text, "the rounding variant is not named"
+    assert f"XLA_FLAGS={ROUNDING_VARIANT}" in text, "the rounding variant is not named"
     assert re.search(r"CPU ?: .+\((AVX-512|AVX2|AVX|SSE4\.2|\w+)\)", text), "no CPU"
     assert re.search(r"Built ?: \d{4}-\d\d-\d\d \d\d:\d\d UTC", text), "no build date"
     rows = _soup(page).select("article table tbody tr")
@@ -132,7 +130,7 @@ def test_readable_style_of_coloured_outputs():
 
 
 def test_every_chapter_page_says_what_it_was_verified_with(built_book):
-    """The line under each chapter's title (_ext/verified_with.py) quotes the notebook's own
+    """The line under each chapter's title (verification/book.py) quotes the notebook's own
     record and the last run of every chapter on Colab's versions (colab/runtime/verified.json)."""
     import json
 

@@ -12,7 +12,7 @@ import pytest
 from helpers import Timing, format_seconds, time_function
 from scripts.chapters import REPO
 
-SANITIZE = REPO / "tests" / "nbval_sanitize.cfg"
+SANITIZE = REPO / "verification" / "sanitize.cfg"
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The nbval extension that compares chaotic cells within a tolerance (tests/nbval_tolerance.py)."""
+"""The nbval extension that compares chaotic cells within a tolerance (verification/)."""
 
 import re
 import subprocess
@@ -6,7 +6,9 @@ import sys
 
 import nbformat
 import pytest
-from nbval_tolerance import (
+
+from scripts.chapters import CHAPTERS, REPO
+from verification.nbval_plugin import (
     METADATA_KEY,
     NUMBER,
     VERSION_KEY,
@@ -16,8 +18,6 @@ from nbval_tolerance import (
     is_integer,
     reconcile,
 )
-
-from scripts.chapters import CHAPTERS, REPO
 
 TOL = Tolerance(percent_points=0.3, relative=0.03, count=2)
 LOG = "epoch 25: loss 0.0588, accuracy 98.13%, 194 errors of 10000\n"
@@ -154,7 +154,7 @@ def test_end_to_end_with_nbval(tmp_path):
             "-m",
             "pytest",
             "-p",
-            "nbval_tolerance",
+            "verification.nbval_plugin",
             "--nbval",
             "-p",
             "no:cacheprovider",

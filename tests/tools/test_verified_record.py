@@ -2,13 +2,10 @@
 Colab list this checkout holds, for every chapter it has (else the book would claim too much)."""
 
 import json
-import sys
 
 from scripts import colab_runtime
-from scripts.chapters import CHAPTERS, REPO
-
-sys.path.insert(0, str(REPO / "_ext"))
-from verified_with import verified_text  # noqa: E402
+from scripts.chapters import CHAPTERS
+from verification.book import verified_text
 
 
 def test_the_record_is_for_this_colab_list_and_every_chapter():
@@ -34,7 +31,7 @@ def test_the_line_in_words():
     }
     assert verified_text(made, colab, "01_xor") == (
         "Outputs made with JAX 0.12.0.1 on Python 3.12.1 (2026-12-04) and checked on every "
-        "change; runs unchanged on Colab's runtime (JAX 0.7.2, flax 0.11.2, Python 3.13.0), "
+        "change; runs on Colab's runtime (JAX 0.7.2, flax 0.11.2, Python 3.13.0), "
         "last verified 2026-12-05."
     )
     assert verified_text(made, colab, "02_forward_pass").endswith(
