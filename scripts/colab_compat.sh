@@ -42,7 +42,8 @@ fi
 .venv/bin/python -m scripts.colab_runtime compare "$work/before.txt"   # every version Colab's
 
 echo "== 2. The course installed as the first cell does"
-git ls-files -z | (mkdir "$work/course" && xargs -0 cp --parents -t "$work/course")
+.venv/bin/python -c "import shutil; from scripts.chapters import NOT_SOURCES as skip
+shutil.copytree('.', '$work/course', ignore=shutil.ignore_patterns(*skip))"
 grep -v '^#' colab/requirements.txt | sed "s#@ git+https://[^ ]*#@ file://$work/course#" \
   > "$work/requirements.txt"
 "${pip[@]}" install -r "$work/requirements.txt"
@@ -61,7 +62,7 @@ print(f"unchanged: jax {m.version('jax')}, jaxlib {jaxlib} (with its CUDA plugin
 PY
 
 echo "== 3. Every chapter on Colab's versions"
-export JAX_PLATFORMS=cpu COURSE_DATA_DIR="$PWD/data"
+export COURSE_DATA_DIR="$PWD/data"   # verification/ sets the rest (CPU backend)
 # The installed course, not this checkout's helpers/ (the notebooks run in chapters/).
 (cd "$work" && "$venv/bin/python" -c 'import helpers; assert "site-packages" in helpers.__file__')
 "$venv/bin/python" -m pytest -n "${COURSE_TEST_WORKERS:-2}" --dist loadfile "${@:-chapters}"
