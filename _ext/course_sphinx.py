@@ -4,6 +4,8 @@
   ``const THEBE_JS_URL = ...``, sphinx-togglebutton's selector) a second time with the
   filename ``''`` instead of ``None``, so every page declared ``THEBE_JS_URL`` twice and the
   browser logged "Identifier 'THEBE_JS_URL' has already been declared". Drop the duplicates.
+  Fixed upstream by sphinx-doc/sphinx#13402 (merged March 2025, Sphinx 8.2.x); jupyter-book
+  1.x, held to Sphinx 7, cannot have it: remove this with the move to a Sphinx that has it.
 - ``templates/``: two of the theme's header components with accessible names that axe-core
   accepts (``label-content-name-mismatch``); each file says what it changes.
 - myst-nb's hide-input toggle (``<summary aria-label="Toggle hidden content">`` showing "Show
@@ -14,8 +16,6 @@
 - Rich HTML outputs (``jax.debug.visualize_array_sharding``) colour text and background inline,
   often white on a light colour. Where the pair is below WCAG's 4.5:1, the text becomes black
   or white, whichever reads better (one of the two always reaches 4.5:1); backgrounds stay.
-- Social-card metadata (Open Graph and Twitter) on every page: title, description (the page's
-  first paragraph), image (``_static/social-card.png``) and URL, absolute from ``html_baseurl``.
 
 The book's account of how its outputs are verified (the environment page, the line under each
 chapter's title) is verification/book.py.
@@ -23,16 +23,10 @@ chapter's title) is verification/book.py.
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
-from docutils import nodes
-from sphinx.util import logging
-
 HERE = Path(__file__).resolve().parent
-SOCIAL_CARD = "_static/social-card.png"
-logger = logging.getLogger(__name__)
 
 
 # --- scripts registered twice -----------------------------------------------------------------
@@ -108,72 +102,8 @@ def use_course_templates(app, config) -> None:
     config.templates_path.insert(0, str(HERE / "templates"))
 
 
-# --- social cards -------------------------------------------------------------------------------
-
-
-def _plain(text: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
-
-
-def _shorten(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def page_description(doctree, default: str) -> str:
-    """The page's first paragraph of body text, shortened; ``default`` for generated pages."""
-    if doctree is not None:
-        for paragraph in doctree.findall(nodes.paragraph):
-            if isinstance(paragraph.parent, nodes.section):
-                text = " ".join(paragraph.astext().split())
-                if len(text) > 40:
-                    return _shorten(text)
-    return default
-
-
-def social_metadata(app, pagename, templatename, context, doctree) -> None:
-    base = app.config.html_baseurl
-    if not base:
-        return
-    base = base.rstrip("/") + "/"
-    project = app.config.html_title or app.config.project
-    title = _plain(context.get("title", "")) or project
-    if title != project:
-        title = f"{title} | {project}"
-    description = page_description(doctree, app.config.course_description or project)
-    tags = {
-        "og:type": "website" if pagename == app.config.root_doc else "article",
-        "og:site_name": project,
-        "og:title": title,
-        "og:description": description,
-        "og:url": base + pagename + app.builder.out_suffix,
-        "og:image": base + SOCIAL_CARD,
-        "og:image:alt": project,
-        "twitter:card": "summary_large_image",
-        "twitter:title": title,
-        "twitter:description": description,
-        "twitter:image": base + SOCIAL_CARD,
-    }
-    lines = [
-        f'<meta {"name" if key.startswith("twitter:") else "property"}="{key}" '
-        f'content="{html.escape(value, quote=True)}" />'
-        for key, value in tags.items()
-    ]
-    lines.append(f'<meta name="description" content="{html.escape(description, quote=True)}" />')
-    context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(lines) + "\n"
-
-
-def check_social_card(app, config) -> None:
-    if not config.html_baseurl:
-        logger.warning("html_baseurl (html.baseurl in _config.yml) is not set: no social cards")
-    if not (Path(app.srcdir) / SOCIAL_CARD).is_file():
-        logger.warning(f"{SOCIAL_CARD} is missing: the social cards have no image")
-
-
 def setup(app):
-    app.add_config_value("course_description", "", "html")
     app.connect("config-inited", use_course_templates)
-    app.connect("config-inited", check_social_card)
     app.connect("html-page-context", drop_duplicate_scripts)
     app.connect("html-page-context", accessible_body)
-    app.connect("html-page-context", social_metadata)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,7 +4,7 @@
   built in, the one each chapter's stored outputs were made in (notebook metadata
   ``course.executed_in``, written by ``scripts/execute_chapters.py``) and how they are checked
   (:mod:`verification.settings`); the page that uses it is re-read on every build.
-- Under each chapter's title, one line on what the chapter was verified with: its
+- At the end of each chapter, one line on what the chapter was verified with: its
   ``course.executed_in`` record and ``colab/runtime/verified.json``, the last run of every chapter
   on Colab's own versions (``scripts/colab_compat.sh``).
 """
@@ -155,9 +155,7 @@ def add_verified_line(app, doctree) -> None:
     line += nodes.Text(verified_text(made, colab, Path(docname).name) + " ")
     line += nodes.reference("", "Where and how", refuri="../environment.html")
     line += nodes.Text(".")
-    section = next(iter(doctree.findall(nodes.section)), None)
-    if section is not None:
-        section.insert(1, line)  # right under the title
+    doctree += line  # at the end of the page, where a reader looks for such a record
 
 
 def setup(app):

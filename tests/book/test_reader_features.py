@@ -57,6 +57,11 @@ def test_every_page_has_a_social_card(built_book):
             problems.append(f"{name}: og:image {image} is not a PNG (social sites show no SVG)")
         if url != base + name:
             problems.append(f"{name}: og:url {url}, expected {base + name}")
+        site = soup.find("meta", property="og:site_name")
+        if not site or site.get("content") != config()["title"]:
+            problems.append(f"{name}: og:site_name is not the book's title")
+        if meta["og:description"]["content"].startswith("Outputs made with"):
+            problems.append(f"{name}: the description is the verified-with line, not the text")
     assert not problems, "\n".join(problems)
 
 
@@ -130,7 +135,7 @@ def test_readable_style_of_coloured_outputs():
 
 
 def test_every_chapter_page_says_what_it_was_verified_with(built_book):
-    """The line under each chapter's title (verification/book.py) quotes the notebook's own
+    """The line at the end of each chapter (verification/book.py) quotes the notebook's own
     record and the last run of every chapter on Colab's versions (colab/runtime/verified.json)."""
     import json
 
