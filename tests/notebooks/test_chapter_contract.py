@@ -108,64 +108,78 @@ def test_key_takeaways(chapter):
     assert "## Key takeaways" in headings, f"{chapter.name}: no '## Key takeaways' section"
 
 
+class ExerciseWalk:
+    """Reads a chapter's cells in order and notes every break of the exercise pattern."""
+
+    def __init__(self, name: str, cells):
+        self.name, self.cells = name, cells
+        self.exercises, self.solved, self.problems = [], set(), []
+        self.open_solution = None  # label of the {solution-start} we are inside of
+        self.last_starter = None  # index of the last `exercise` cell with `# your code here`
+        self.code_solutions = 0
+        for i, cell in enumerate(cells):
+            self.cell(i, cell)
+
+    def cell(self, i: int, cell) -> None:
+        where = f"{self.name} cell {i}"
+        if cell.cell_type == "code":
+            if "exercise" in tags(cell) and "# your code here" in cell.source:
+                self.last_starter = i
+            if self.open_solution:
+                if "solution" not in tags(cell):
+                    self.problems.append(
+                        f"{where}: code inside {self.open_solution}'s solution is not tagged "
+                        "`solution`"
+                    )
+                self.code_solutions += 1
+            return
+        for _fence, kind, argument in DIRECTIVE.findall(cell.source):
+            if kind == "exercise":
+                self.exercise(where, cell)
+            else:
+                self.solution(where, i, cell, kind, argument.strip())
+
+    def exercise(self, where: str, cell) -> None:
+        label = re.search(r"^:label:\s*(\S+)", cell.source, re.MULTILINE)
+        if label:
+            self.exercises.append(label.group(1))
+        else:
+            self.problems.append(f"{where}: exercise without :label:")
+
+    def solution(self, where: str, i: int, cell, kind: str, label: str) -> None:
+        if "solution" not in tags(cell):
+            self.problems.append(f"{where}: {{{kind}}} cell is not tagged `solution`")
+        if kind in ("solution", "solution-start"):
+            if not re.search(r"^:class:\s*dropdown\s*$", cell.source, re.MULTILINE):
+                self.problems.append(f"{where}: {{{kind}}} {label} is not `:class: dropdown`")
+            if label not in self.exercises:
+                self.problems.append(f"{where}: solution for unknown exercise {label!r}")
+            self.solved.add(label)
+        if kind == "solution-start":
+            if self.last_starter is None:
+                self.problems.append(
+                    f"{where}: no `# your code here` starter (tagged `exercise`) "
+                    f"before the solution of {label}"
+                )
+            self.last_starter, self.open_solution = None, label
+        if kind == "solution-end":
+            if self.open_solution is None:
+                self.problems.append(f"{where}: solution-end without solution-start")
+            after = next((c for c in self.cells[i + 1 :] if c.cell_type == "code"), None)
+            if after is None or "exercise" not in tags(after) or "checks." not in after.source:
+                self.problems.append(
+                    f"{where}: the code cell after {self.open_solution}'s solution "
+                    "should be its self-check (`checks.check_...`, tagged `exercise`)"
+                )
+            self.open_solution = None
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
 def test_exercises_with_dropdown_solutions(chapter):
-    cells = _read(chapter).cells
-    exercises, solved, problems = [], set(), []
-    open_solution = None  # label of the {solution-start} we are inside of
-    last_starter = None  # index of the last `exercise` code cell with `# your code here`
-    code_solutions = 0
-    for i, cell in enumerate(cells):
-        where = f"{chapter.name} cell {i}"
-        directives = DIRECTIVE.findall(cell.source) if cell.cell_type == "markdown" else []
-        if (
-            cell.cell_type == "code"
-            and "exercise" in tags(cell)
-            and "# your code here" in cell.source
-        ):
-            last_starter = i
-        if open_solution and cell.cell_type == "code":
-            if "solution" not in tags(cell):
-                problems.append(
-                    f"{where}: code inside {open_solution}'s solution is not tagged `solution`"
-                )
-            code_solutions += 1
-        for _fence, kind, argument in directives:
-            if kind == "exercise":
-                label = re.search(r"^:label:\s*(\S+)", cell.source, re.MULTILINE)
-                if not label:
-                    problems.append(f"{where}: exercise without :label:")
-                else:
-                    exercises.append(label.group(1))
-                continue
-            if "solution" not in tags(cell):
-                problems.append(f"{where}: {{{kind}}} cell is not tagged `solution`")
-            if kind in ("solution", "solution-start"):
-                if not re.search(r"^:class:\s*dropdown\s*$", cell.source, re.MULTILINE):
-                    problems.append(f"{where}: {{{kind}}} {argument} is not `:class: dropdown`")
-                if argument.strip() not in exercises:
-                    problems.append(f"{where}: solution for unknown exercise {argument!r}")
-                solved.add(argument.strip())
-            if kind == "solution-start":
-                if last_starter is None:
-                    problems.append(
-                        f"{where}: no `# your code here` starter (tagged `exercise`) "
-                        f"before the solution of {argument}"
-                    )
-                last_starter = None
-                open_solution = argument.strip()
-            if kind == "solution-end":
-                if open_solution is None:
-                    problems.append(f"{where}: solution-end without solution-start")
-                nxt = next((c for c in cells[i + 1 :] if c.cell_type == "code"), None)
-                if nxt is None or "exercise" not in tags(nxt) or "checks." not in nxt.source:
-                    problems.append(
-                        f"{where}: the code cell after {open_solution}'s solution "
-                        "should be its self-check (`checks.check_...`, tagged `exercise`)"
-                    )
-                open_solution = None
-    assert len(exercises) >= 2, f"{chapter.name}: {len(exercises)} exercises (want at least 2)"
-    unsolved = [label for label in exercises if label not in solved]
+    walk = ExerciseWalk(chapter.name, _read(chapter).cells)
+    count = len(walk.exercises)
+    assert count >= 2, f"{chapter.name}: {count} exercises (want at least 2)"
+    unsolved = [label for label in walk.exercises if label not in walk.solved]
     assert not unsolved, f"{chapter.name}: exercises without a solution: {unsolved}"
-    assert code_solutions >= 1, f"{chapter.name}: no solution code cell"
-    assert not problems, "\n".join(problems)
+    assert walk.code_solutions >= 1, f"{chapter.name}: no solution code cell"
+    assert not walk.problems, "\n".join(walk.problems)
