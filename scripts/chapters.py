@@ -17,7 +17,9 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 CHAPTERS_DIR = REPO / "chapters"
-CHAPTERS = sorted(CHAPTERS_DIR.glob("[0-9][0-9]_*.ipynb"))
+CHAPTER = "[0-9][0-9]_*"  # a chapter is NN_name.md (its source) and NN_name.ipynb (its outputs)
+CHAPTERS = sorted(CHAPTERS_DIR.glob(f"{CHAPTER}.ipynb"))
+SOURCES = sorted(CHAPTERS_DIR.glob(f"{CHAPTER}.md"))
 # What a checkout holds besides the course's sources: environments, builds, data, caches.
 NOT_SOURCES = (
     ".git",

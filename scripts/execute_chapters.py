@@ -30,7 +30,7 @@ import nbformat
 from jupytext.combine import combine_inputs_with_outputs
 from nbclient import NotebookClient
 
-from scripts.chapters import CHAPTERS_DIR, REPO
+from scripts.chapters import CHAPTERS_DIR, REPO, SOURCES
 from verification.settings import machine, pins
 
 PINNED = ("jax", "jaxlib", "numpy", "matplotlib")
@@ -39,14 +39,13 @@ COLAB_GPU = {"accelerator": "GPU", "colab": {"provenance": [], "gpuType": "T4"}}
 
 def chapter_paths(names: list[str]) -> list[Path]:
     """The chapter notebooks named (by stem, file name or path), or all: one per .md source."""
-    sources = sorted(CHAPTERS_DIR.glob("[0-9][0-9]_*.md"))
     if not names:
-        return [p.with_suffix(".ipynb") for p in sources]
+        return [p.with_suffix(".ipynb") for p in SOURCES]
     paths = []
     for name in names:
         path = CHAPTERS_DIR / f"{Path(name).stem}.ipynb"
         if not path.with_suffix(".md").is_file():
-            sys.exit(f"no chapter {name!r}; the chapters are: {', '.join(p.stem for p in sources)}")
+            sys.exit(f"no chapter {name!r}; the chapters are: {', '.join(p.stem for p in SOURCES)}")
         paths.append(path)
     return paths
 

@@ -22,8 +22,7 @@ from nbconvert.exporters import NotebookExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets.config import Config
 
-from scripts.chapters import CHAPTERS_DIR as CHAPTERS
-from scripts.chapters import REPO
+from scripts.chapters import CHAPTERS, CHAPTERS_DIR, REPO
 
 SOLUTION_TAG = "solution"
 EXERCISE_TAG = "exercise"
@@ -31,11 +30,10 @@ EXERCISE_TAG = "exercise"
 
 def find_chapters(names: list[str]) -> list[Path]:
     """The chapter notebooks named on the command line (all of them when none is named)."""
-    every = sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
     if not names:
-        if not every:
-            raise SystemExit(f"No chapter notebooks in {CHAPTERS}.")
-        return every
+        if not CHAPTERS:
+            raise SystemExit(f"No chapter notebooks in {CHAPTERS_DIR}.")
+        return list(CHAPTERS)
     chosen = []
     for name in names:
         path = Path(name)
@@ -43,9 +41,9 @@ def find_chapters(names: list[str]) -> list[Path]:
             chosen.append(path.resolve())
             continue
         stem = path.name.removesuffix(".ipynb")
-        matches = [nb for nb in every if nb.stem == stem or nb.stem.split("_")[0] == stem]
+        matches = [nb for nb in CHAPTERS if nb.stem == stem or nb.stem.split("_")[0] == stem]
         if len(matches) != 1:
-            known = ", ".join(nb.stem for nb in every) or "none"
+            known = ", ".join(nb.stem for nb in CHAPTERS) or "none"
             raise SystemExit(f"No single chapter matches {name!r} (chapters: {known}).")
         chosen.append(matches[0])
     return chosen
@@ -66,7 +64,7 @@ def check_out_dir(out_dir: Path, sources: list[Path]) -> Path:
     """The output folder, resolved; refuse one that would overwrite the sources or that
     cannot be a folder."""
     out = out_dir.expanduser().resolve()
-    chapters = CHAPTERS.resolve()
+    chapters = CHAPTERS_DIR.resolve()
     if out == chapters or chapters in out.parents or any(out == s.parent for s in sources):
         raise SystemExit(
             f"student_copy: refusing --out {out_dir}: it is the folder of the source "

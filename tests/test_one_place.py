@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from importlib.metadata import version
+from pathlib import Path
 
 import helpers
 from scripts.chapters import CHAPTERS, REPO, repository_url
@@ -43,3 +44,36 @@ def test_the_version_is_stated_once():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     assert "version" not in project and "version" in project["dynamic"]
     assert version("nn-from-scratch-jax-helpers") == helpers.__version__
+
+
+# Facts with one owner: (what, a pattern that finds a statement of it, the owner's file).
+OWNED_FACTS = [
+    ("the chapter file pattern", r"\[0-9\]\[0-9\]_\*", "scripts/chapters.py"),
+    ("the requirements.txt pin parser", r"==\(\[\^", "verification/settings.py"),
+    ("the rounding variant", r"--xla_cpu_enable_platform_dependent_math=false", None),
+]
+# Where a fact may also be named: documentation strings of what reads it, measurement menus.
+ALSO_ALLOWED = {
+    "the rounding variant": {"verification/settings.py", "scripts/measure_spread.py"},
+}
+
+
+def test_each_fact_is_stated_in_one_place():
+    """A copy of an owned fact in another code file fails here: import it from its owner."""
+    code = [
+        path
+        for folder in ("helpers", "scripts", "tests", "verification", "_ext", "bench")
+        for path in sorted((REPO / folder).rglob("*"))
+        if path.suffix in (".py", ".sh") and "__pycache__" not in path.parts
+    ]
+    this = Path(__file__).resolve()
+    problems = []
+    for what, pattern, owner in OWNED_FACTS:
+        allowed = ALSO_ALLOWED.get(what, set()) | ({owner} if owner else set())
+        for path in code:
+            name = str(path.relative_to(REPO))
+            if path == this or name in allowed:
+                continue
+            if re.search(pattern, path.read_text()):
+                problems.append(f"{name} states {what}; import it from {owner or allowed}")
+    assert not problems, "\n".join(problems)
