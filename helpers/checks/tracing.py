@@ -40,6 +40,7 @@ _AFFINE = {
     "select_n",
     "sharding_constraint",
     "stack",
+    "unstack",  # iterating over an array: newer JAX traces `for x in X` as one unstack
     "split",
     "dynamic_update_slice",
     "scatter",
@@ -115,9 +116,9 @@ class _ReluNetwork:
         self.units += np.prod(eqn.outvars[0].aval.shape) / self.batch
         return [DATA]
 
-    def fail(self, what: str) -> list[str]:
+    def fail(self, what: str, n_out: int = 1) -> list[str]:
         self.problem = self.problem or what
-        return [CONST]
+        return [CONST] * n_out
 
     def equation(self, eqn: Any, ins: list[str]) -> list[str]:
         name, n_out = eqn.primitive.name, len(eqn.outvars)
@@ -137,13 +138,13 @@ class _ReluNetwork:
         if name == "mul" and sorted(ins) == [DATA, MASK]:
             return self.unit(eqn)  # z * (z > 0)
         if MASK in ins:
-            return self.fail("uses the True/False result of a comparison as a number")
+            return self.fail("uses the True/False result of a comparison as a number", n_out)
         if name in ("mul", "dot_general") and ins.count(DATA) > 1:
-            return self.fail("multiplies two values that depend on the inputs")
+            return self.fail("multiplies two values that depend on the inputs", n_out)
         if name == "div" and ins[1] != CONST:
-            return self.fail("divides by a value that depends on the inputs")
+            return self.fail("divides by a value that depends on the inputs", n_out)
         if name not in _AFFINE or name == "select_n" and ins[0] != CONST:
-            return self.fail(f"uses {_PLAIN_NAMES.get(name, f'`{name}`')}")
+            return self.fail(f"uses {_PLAIN_NAMES.get(name, f'`{name}`')}", n_out)
         return [DATA] * n_out
 
 

@@ -122,6 +122,11 @@ def test_xor_network_rejects_wrong_outputs(expect, forward, fragments):
         (lambda X: relu(xor_reference(X)), "has 3 ReLU units"),
         (lambda X: xor_reference(X) > 0.5, "got True/False values"),
         (lambda X: jnp.where(X[:, 0] != X[:, 1], 1.0, 0.0), "uses `!=`"),
+        (  # a refused operation with two results (top_k: values and indices)
+            lambda X: jax.lax.top_k(jnp.abs(X[:, ::-1] - X), 1)[0][:, 0],
+            "but it uses jnp.abs",
+        ),
+        (lambda X: jax.lax.top_k(X - X[:, ::-1], 1)[0][:, 0], "uses `top_k`"),
     ],
     ids=[
         "abs",
@@ -132,6 +137,8 @@ def test_xor_network_rejects_wrong_outputs(expect, forward, fragments):
         "three-units",
         "threshold",
         "not-equal",
+        "abs-then-top-k",
+        "top-k",
     ],
 )
 def test_xor_network_checks_the_network_not_only_its_outputs(expect, forward, fragment):

@@ -95,7 +95,7 @@ def test_the_supported_range_is_the_same_everywhere():
     """From the floor (Colab's JAX, helpers.JAX_FLOOR = pyproject's jax>=) to the pinned newest
     release (requirements.txt), in the same words in README and on the landing page."""
     import helpers
-    from scripts.chapters import pins
+    from verification.settings import pins
 
     floor, newest = helpers.JAX_FLOOR, pins()["jax"]
     assert pins()["jaxlib"] == newest
