@@ -140,3 +140,22 @@ def check_int(fn: str, name: str, value: Any, low: int, high: int | None = None)
     if number < low or (high is not None and number > high):
         raise ValueError(f"{fn}: {name} must be {expected}, got {number}.")
     return number
+
+
+def check_number(fn: str, name: str, value: Any, example: str) -> None:
+    """``value`` must be one real number: a Python int or float, or a scalar array of a
+    numeric dtype (a traced one too, inside ``jit``). A string, None, a bool or an array of
+    several numbers is refused: an array would broadcast into every parameter."""
+    shape = getattr(value, "shape", None)
+    dtype = getattr(value, "dtype", None)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return
+    if shape == () and dtype is not None and jnp.issubdtype(dtype, jnp.number):
+        if not jnp.issubdtype(dtype, jnp.complexfloating):
+            return
+    got = (
+        f"an array of shape {tuple(shape)}"
+        if shape not in (None, ())
+        else f"{type(value).__name__} {value!r}"
+    )
+    raise TypeError(f"{fn}: {name} must be one number, such as {example}, got {got}.")

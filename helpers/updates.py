@@ -14,7 +14,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from ._validate import check_same_tree
+from ._validate import check_number, check_same_tree
 
 PyTree = Any
 
@@ -27,6 +27,7 @@ def sgd_update(params: PyTree, grads: PyTree, lr: float) -> PyTree:
     and silently change the parameter's shape.
     """
     check_same_tree("sgd_update", params, grads, "grads")
+    check_number("sgd_update", "lr", lr, "0.1")
     return jax.tree_util.tree_map(lambda p, g: p - lr * g, params, grads)
 
 
@@ -47,6 +48,8 @@ def momentum_update(
     """
     check_same_tree("momentum_update", params, grads, "grads")
     check_same_tree("momentum_update", params, state, "state")
+    check_number("momentum_update", "lr", lr, "0.01")
+    check_number("momentum_update", "beta", beta, "0.9")
     velocity = jax.tree_util.tree_map(lambda v, g: beta * v + g, state, grads)
     new_params = jax.tree_util.tree_map(lambda p, v: p - lr * v, params, velocity)
     return new_params, velocity
@@ -84,6 +87,9 @@ def adam_update(
     check_same_tree("adam_update", params, grads, "grads")
     check_same_tree("adam_update", params, state["mu"], "state['mu']")
     check_same_tree("adam_update", params, state["nu"], "state['nu']")
+    for name, value, example in (("lr", lr, "1e-3"), ("b1", b1, "0.9"), ("b2", b2, "0.999")):
+        check_number("adam_update", name, value, example)
+    check_number("adam_update", "eps", eps, "1e-8")
     count = jnp.asarray(state["count"])  # a Python int is a fine step count too
     if count.ndim != 0 or not jnp.issubdtype(count.dtype, jnp.integer):
         raise ValueError(
