@@ -21,6 +21,8 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import numpy as np
+
 # The width of the book's code column at 1280 px (chapters/ruff.toml); printed lines stay within it.
 LINE_WIDTH = 79
 
@@ -37,6 +39,12 @@ def claim(statement: str, holds, measured: str = "") -> None:
     """
     if not isinstance(statement, str) or not statement:
         raise TypeError(f"claim() needs the statement as a non-empty string, got {statement!r}")
+    if not _is_truth_value(holds):
+        raise TypeError(
+            "claim() needs True or False as its second argument (a comparison, such as "
+            f"accuracy >= 0.97), got {type(holds).__name__} {holds!r}: a number or a string "
+            "would count as true."
+        )
     if not bool(holds):
         found = f" Measured here: {measured}." if measured else ""
         raise ClaimFailed(
@@ -45,6 +53,13 @@ def claim(statement: str, holds, measured: str = "") -> None:
             "report it with your JAX version and devices (first cell)."
         )
     print(f"✓ {statement}")
+
+
+def _is_truth_value(holds) -> bool:
+    """A bool, NumPy bool or scalar boolean array (what a comparison returns)."""
+    if isinstance(holds, (bool, np.bool_)):
+        return True
+    return getattr(holds, "shape", None) == () and getattr(holds, "dtype", None) == np.bool_
 
 
 # The file a notebook kernel compiles a cell into: its name differs on every run and machine.

@@ -1,6 +1,7 @@
 """helpers.claim: a chapter's stated results, asserted wherever it runs."""
 
 import jax.numpy as jnp
+import numpy as np
 import pytest
 
 from helpers import ClaimFailed, claim
@@ -27,7 +28,7 @@ def test_a_claim_needs_a_statement(statement):
 
 
 def test_an_array_of_several_values_is_no_claim():
-    with pytest.raises(ValueError):
+    with pytest.raises(TypeError, match="needs True or False"):
         claim("all positive", jnp.array([1.0, 2.0]) > 0)
 
 
@@ -125,3 +126,21 @@ def test_expect_error_names_the_kernel_cell_the_same_on_every_machine(capsys):
             raise TypeError(f"while tracing the function f at {path}:1 for jit. " + "x " * 30)
     first, second = capsys.readouterr().out.split("TypeError: ")[1:]
     assert first == second and "<cell>:1" in first
+
+
+@pytest.mark.parametrize(
+    "holds", [0.95, 1, "yes", (1,), [True], None, jnp.array([True, True]), jnp.array(1.0)]
+)
+def test_a_claim_needs_a_truth_value_not_anything_truthy(holds, capsys):
+    """claim("accuracy passes 97%", 0.95) must not print a tick: 0.95 is no comparison."""
+    with pytest.raises(TypeError, match=r"needs True or False as its second argument"):
+        claim("accuracy passes 97%", holds)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    "holds", [True, np.bool_(True), jnp.array(2.0) > 1, np.float32(2) > 1, jnp.all(jnp.ones(2))]
+)
+def test_comparisons_of_every_kind_are_truth_values(holds, capsys):
+    claim("it holds", holds)
+    assert capsys.readouterr().out == "✓ it holds\n"
