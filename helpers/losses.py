@@ -22,11 +22,15 @@ from ._validate import (
 
 
 def mse(pred: jax.Array, target: jax.Array) -> jax.Array:
-    """Mean squared error over all elements; ``pred`` and ``target`` share a shape."""
+    """Mean squared error over all elements; ``pred`` and ``target`` share a shape.
+
+    Integer inputs are computed in floating point: in their own dtype the difference would wrap
+    around (``uint8`` 10 - 30 is 236) and the square overflow."""
     pred, target = as_array("mse", "pred", pred), as_array("mse", "target", target)
     check_same_shape("mse", pred, target, "pred", "target")
     check_nonempty("mse", "pred", pred)
-    return jnp.mean((pred - target) ** 2)
+    dtype = jnp.result_type(pred, target, jnp.float32)  # at least float32; float64 stays
+    return jnp.mean((pred.astype(dtype) - target.astype(dtype)) ** 2)
 
 
 def binary_cross_entropy_with_logits(logits: jax.Array, targets: jax.Array) -> jax.Array:

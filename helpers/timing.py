@@ -58,12 +58,20 @@ def time_function(fn: Callable, *args, repeats: int = 7, **kwargs) -> Timing:
     The first call is timed on its own (for a jitted function it traces and
     compiles). Each later call is followed by ``jax.block_until_ready`` on
     its result, because JAX dispatches work asynchronously: without it we
-    would time only the dispatch.
+    would time only the dispatch. So ``fn`` must return what it computes (a
+    pytree with at least one JAX array); anything else raises ``ValueError``.
     """
     repeats = check_int("time_function", "repeats", repeats, 1)
     start = time.perf_counter()
-    jax.block_until_ready(fn(*args, **kwargs))
+    result = jax.block_until_ready(fn(*args, **kwargs))
     first_call = time.perf_counter() - start
+    if not any(isinstance(leaf, jax.Array) for leaf in jax.tree_util.tree_leaves(result)):
+        raise ValueError(
+            f"time_function: {getattr(fn, '__name__', 'the function')} returned "
+            f"{type(result).__name__}, no JAX array, so there is nothing to wait for and "
+            "only the dispatch would be timed (JAX computes asynchronously): return the "
+            "result that the timed work computes."
+        )
     samples = []
     for _ in range(repeats):
         start = time.perf_counter()

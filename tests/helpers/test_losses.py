@@ -212,3 +212,11 @@ def test_python_lists_are_accepted():
         TypeError, match="mse: pred must be an array or a .*list of numbers, got list"
     ):
         mse([[1.0, 2.0], [3.0]], [0.0, 1.0])
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int32])
+def test_mse_of_integers_is_computed_in_floating_point(dtype):
+    """In uint8, 10 - 30 wraps around to 236: [200, 10] vs [0, 30] gave 104, not 20200."""
+    pred, target = np.array([100, 10], dtype), np.array([0, 30], dtype)
+    assert float(mse(pred, target)) == pytest.approx((100**2 + 20**2) / 2)
+    assert mse(pred, target).dtype == jnp.float32

@@ -7,6 +7,7 @@ import re
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import pytest
 
 from helpers import Timing, format_seconds, time_function
@@ -117,3 +118,22 @@ def test_repeats_may_be_a_numpy_integer():
     timing = time_function(lambda: jnp.ones(2), repeats=np.int64(3))
     assert timing.repeats == 3 and isinstance(timing.repeats, int)
     assert str(timing).endswith("over 3 runs")
+
+
+@pytest.mark.parametrize("returned", [None, 3.0, "done", [np.ones(3)]])
+def test_a_function_that_returns_no_jax_array_cannot_be_timed(returned):
+    """Storing the result instead of returning it would time only the dispatch (22 µs for a
+    444 ms computation): refused, with what to do."""
+    stored = {}
+
+    def work():
+        stored["result"] = jnp.ones((256, 256)) @ jnp.ones((256, 256))
+        return returned
+
+    with pytest.raises(ValueError, match=r"returned \w+, no JAX array.*return the result"):
+        time_function(work, repeats=1)
+
+
+def test_a_pytree_holding_a_jax_array_is_waited_for():
+    timing = time_function(lambda: (1, {"a": jnp.ones(3)}), repeats=2)
+    assert timing.repeats == 2
