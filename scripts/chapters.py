@@ -86,7 +86,7 @@ class Facts:
     """What a chapter states at its top (CONTRIBUTING.md): title, objectives and time."""
 
     title: str
-    objectives: list[str]  # markdown bullets as written, without their "- "
+    objectives: list[str]  # markdown bullets as written ("- ", "* " or "+ "), without the marker
     minutes: int | None
 
 
@@ -100,6 +100,6 @@ def facts(path: Path) -> Facts:
         if "Learning objectives" in top
         else ""
     )
-    bullets = [b.rstrip() for b in re.split(r"^- ", objectives, flags=re.M)[1:]]
+    bullets = [b.rstrip() for b in re.split(r"^[-*+] ", objectives, flags=re.M)[1:]]
     minutes = TIME.search(top)
     return Facts(title, bullets, int(minutes.group(1)) if minutes else None)

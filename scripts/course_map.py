@@ -32,6 +32,11 @@ def guide_block() -> str:
     parts = []
     for number, file in enumerate(toc_chapters(), start=1):
         chapter = facts(REPO / f"{file}.ipynb")
+        if not chapter.objectives:
+            raise SystemExit(
+                f"course_map: {file} states no learning objectives (a bulleted list after "
+                "**Learning objectives**, before **Time**): the guide would list none."
+            )
         minutes = f"about {chapter.minutes} minutes" if chapter.minutes else "time not stated"
         objectives = "\n".join(f"- {line}" for line in chapter.objectives)
         parts.append(

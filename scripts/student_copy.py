@@ -60,9 +60,10 @@ def make_exporter() -> NotebookExporter:
     return exporter
 
 
-def check_out_dir(out_dir: Path, sources: list[Path]) -> Path:
-    """The output folder, resolved; refuse one that would overwrite the sources or that
-    cannot be a folder."""
+def check_out_dir(out_dir: Path, sources: list[Path], force: bool = False) -> Path:
+    """The output folder, resolved; refuse one that would overwrite the sources, that cannot
+    be a folder, or that already holds copies of these chapters (learners may have edited
+    them) unless ``force``."""
     out = out_dir.expanduser().resolve()
     chapters = CHAPTERS_DIR.resolve()
     if out == chapters or chapters in out.parents or any(out == s.parent for s in sources):
@@ -75,6 +76,13 @@ def check_out_dir(out_dir: Path, sources: list[Path]) -> Path:
         raise SystemExit(
             f"student_copy: --out {out_dir} is a file, not a folder; "
             "choose a folder (it is created if missing)."
+        )
+    there = [s.name for s in sources if (out / s.name).exists()]
+    if there and not force:
+        raise SystemExit(
+            f"student_copy: {out_dir} already holds {', '.join(there)}; writing again would "
+            "replace them, with any edits made to them. Choose another --out folder, or add "
+            "--force to replace them."
         )
     return out
 
@@ -120,9 +128,14 @@ def main(argv: list[str] | None = None) -> int:
         default=REPO / "student",
         help="folder for the student copies (default: student/, git-ignored)",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace copies already in the --out folder (edits made to them are lost)",
+    )
     args = parser.parse_args(argv)
     sources = find_chapters(args.chapters)
-    out = check_out_dir(args.out, sources)
+    out = check_out_dir(args.out, sources, args.force)
     exporter = make_exporter()
     for source in sources:
         target = student_copy(source, out, exporter)

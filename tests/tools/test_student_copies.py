@@ -225,3 +225,17 @@ def test_a_notebook_that_is_not_valid(tmp_path, text, reason):
         f"student_copy: {tmp_path / 'broken.ipynb'} is not a valid notebook ({reason}"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_copies_already_there_are_not_replaced_without_force(tmp_path):
+    """A second run over handed-out copies would replace learners' edits without a word."""
+    assert student_copy.main(["01", "--out", str(tmp_path)]) == 0
+    copy = tmp_path / CHAPTERS[0].name
+    copy.write_text(copy.read_text().replace("# your code here", "# my answer"))
+    with pytest.raises(SystemExit) as info:
+        student_copy.main(["01", "--out", str(tmp_path)])
+    assert str(info.value).startswith(f"student_copy: {tmp_path} already holds {copy.name};")
+    assert "add --force to replace them" in str(info.value)
+    assert "# my answer" in copy.read_text()
+    assert student_copy.main(["01", "--out", str(tmp_path), "--force"]) == 0
+    assert "# my answer" not in copy.read_text()
