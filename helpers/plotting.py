@@ -58,9 +58,17 @@ def plot_loss_curve(
     log_scale: bool = False,
     title: str = "Training loss",
 ):
-    """Loss against step (or epoch); call again on the same ``ax`` to compare runs."""
+    """Loss against step (or epoch): ``losses`` is one value per step, shape ``(steps,)``;
+    call again on the same ``ax`` to compare runs."""
+    values = np.asarray(losses)
+    if values.ndim != 1:
+        raise ValueError(
+            f"plot_loss_curve: losses should be one loss per step, shape (steps,), got shape "
+            f"{values.shape}. For a (epochs, steps) array, plot losses.ravel() (every step) "
+            "or losses.mean(axis=1) (one mean per epoch)."
+        )
     ax = _axes(ax)
-    ax.plot(np.arange(len(losses)), np.asarray(losses), label=label)
+    ax.plot(np.arange(len(values)), values, label=label)
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
     ax.set_title(title)
@@ -82,7 +90,7 @@ def plot_decision_boundary(
     grid = np.linspace(lo, hi, resolution)
     xx, yy = np.meshgrid(grid, grid)
     points = jnp.asarray(np.stack([xx.ravel(), yy.ravel()], axis=1), dtype=jnp.float32)
-    probs = np.asarray(predict(points)).reshape(xx.shape)
+    probs = _probabilities(np.asarray(predict(points)), len(points)).reshape(xx.shape)
     ax.contourf(xx, yy, probs, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.8)
     ax.contour(xx, yy, probs, levels=[0.5], colors="black", linewidths=1.5)
     ax.scatter(
@@ -105,9 +113,34 @@ def plot_decision_boundary(
     return ax
 
 
+def _probabilities(values: np.ndarray, n_points: int) -> np.ndarray:
+    """``predict``'s output on the grid, checked to be one probability per point."""
+    if values.size != n_points:
+        raise ValueError(
+            "plot_decision_boundary: predict should return one probability per point, shape "
+            f"(M,) or (M, 1) for points (M, 2), got shape {values.shape} for M = {n_points}."
+        )
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    if low < 0 or high > 1:
+        raise ValueError(
+            f"plot_decision_boundary: predict returned values from {low:.3g} to {high:.3g}, "
+            "not probabilities in [0, 1]: are they logits? Pass a function that returns "
+            "probabilities, e.g. lambda X: jax.nn.sigmoid(logits(X)); the boundary is drawn "
+            "at probability 0.5."
+        )
+    return values
+
+
 def plot_digits(images, labels, predictions=None, n_cols: int = 8, n_rows: int = 2):
     """A grid of 28x28 digits from ``images (N, 784)``, titled with their labels
     (and predictions, in red when wrong). Returns the figure."""
+    for name, values in (("labels", labels), ("predictions", predictions)):
+        if values is not None and np.ndim(values) != 1:
+            raise ValueError(
+                f"plot_digits: {name} should be one class per image, shape (N,), got shape "
+                f"{np.shape(values)}: for logits or probabilities, take "
+                f"jnp.argmax({name}, axis=1)."
+            )
     n = min(len(images), n_cols * n_rows)
     size = min(1.3, FULL_WIDTH / n_cols)  # inches per digit; a wide grid shrinks to the column
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(size * n_cols, 1.15 * size * n_rows))

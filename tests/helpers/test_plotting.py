@@ -1,0 +1,53 @@
+"""The plotting helpers draw what they are given, or say what is wrong with it: a boundary
+drawn from logits at 0.5 is no boundary, and a (epochs, steps) array is not one curve."""
+
+import jax
+import jax.numpy as jnp
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import helpers
+
+X, y = helpers.xor_data()
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_a_boundary_is_drawn_from_probabilities():
+    ax = helpers.plot_decision_boundary(lambda P: jax.nn.sigmoid(P[:, 0] - P[:, 1]), X, y)
+    assert ax.collections, "nothing was drawn"
+
+
+@pytest.mark.parametrize(
+    "predict, message",
+    [
+        (lambda P: 3.0 * (P[:, 0] - P[:, 1]), r"from -\d.* to \d.*, not probabilities .* logits"),
+        (lambda P: jnp.ones((len(P), 2)) / 2, r"one probability per point.* got shape \(\d+, 2\)"),
+    ],
+    ids=["logits", "two-columns"],
+)
+def test_a_boundary_from_something_else_is_refused(predict, message):
+    with pytest.raises(ValueError, match=message):
+        helpers.plot_decision_boundary(predict, X, y, resolution=20)
+
+
+def test_a_loss_curve_is_one_loss_per_step():
+    ax = helpers.plot_loss_curve([1.0, 0.5, 0.25])
+    assert len(ax.lines) == 1
+    with pytest.raises(ValueError, match=r"got shape \(3, 937\).*ravel\(\).*mean\(axis=1\)"):
+        helpers.plot_loss_curve(np.ones((3, 937)))
+
+
+def test_digits_are_labelled_with_classes_not_logits():
+    images = np.zeros((4, 784), np.float32)
+    labels = np.array([0, 1, 2, 3])
+    helpers.plot_digits(images, labels, predictions=labels, n_cols=4, n_rows=1)
+    with pytest.raises(ValueError, match=r"predictions should be one class per image.*argmax"):
+        helpers.plot_digits(images, labels, predictions=np.ones((4, 10)), n_cols=4, n_rows=1)
+    with pytest.raises(ValueError, match=r"labels should be one class per image"):
+        helpers.plot_digits(images, np.eye(4), n_cols=4, n_rows=1)
