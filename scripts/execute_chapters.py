@@ -120,11 +120,33 @@ def execute(path: Path, xla_flags: str = "", cpus: set[int] | None = None, nb=No
     )
     with kernel_environment(xla_flags, cpus):
         client.execute()
+    check_kernel_environment(nb, path)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)  # timestamps from an older nbclient run
         for output in cell.get("outputs", []):
             without_kernel_paths(output)
     return nb
+
+
+def check_kernel_environment(nb, path: Path) -> None:
+    """The kernel ran this environment: its Python, and the pinned JAX its setup cell printed.
+    (A user-level `python3` kernelspec can start another environment's Python.)"""
+    python = nb.metadata.get("language_info", {}).get("version")
+    printed = "".join(
+        output.get("text", "")
+        for cell in nb.cells
+        if cell.cell_type == "code" and "check_runtime()" in cell.source
+        for output in cell.get("outputs", [])
+    )
+    jax = re.search(r"^JAX (\S+) \|", printed, re.M)
+    found = f"Python {python}, JAX {jax.group(1) if jax else 'not printed'}"
+    if python != platform.python_version() or not jax or jax.group(1) != pins()["jax"]:
+        sys.exit(
+            f"{path.name}: the kernel ran {found}, not this environment (Python "
+            f"{platform.python_version()}, JAX {pins()['jax']}): `jupyter kernelspec list` "
+            "shows which python3 kernel it found; remove that one or run "
+            ".venv/bin/python -m ipykernel install --sys-prefix."
+        )
 
 
 KERNEL_PATH = re.compile(r"/tmp/ipykernel_\d+/\d+\.py")  # a new folder for every kernel

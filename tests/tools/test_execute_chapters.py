@@ -1,0 +1,47 @@
+"""scripts.execute_chapters stores outputs only when the kernel ran the pinned environment:
+a user-level `python3` kernelspec can start another Python, whose outputs would be recorded
+as the pinned environment's."""
+
+import platform
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from scripts.execute_chapters import check_kernel_environment
+from verification.settings import pins
+
+CHAPTER = Path(__file__).resolve().parents[2] / "chapters" / "01_xor.ipynb"
+
+
+def notebook(python: str, printed: str):
+    nb = nbformat.read(CHAPTER, as_version=4)
+    nb.metadata.language_info.version = python
+    setup = next(c for c in nb.cells if "check_runtime()" in c.source)
+    setup.outputs = [nbformat.v4.new_output("stream", name="stdout", text=printed)]
+    return nb
+
+
+def test_the_pinned_environment_passes():
+    nb = notebook(platform.python_version(), f"JAX {pins()['jax']} | devices: cpu:0\n")
+    check_kernel_environment(nb, CHAPTER)
+
+
+@pytest.mark.parametrize(
+    "python, printed, found",
+    [
+        ("3.9.1", None, "Python 3.9.1, JAX"),
+        (None, "JAX 0.4.30 | devices: cpu:0\n", "JAX 0.4.30"),
+        (None, "something else\n", "JAX not printed"),
+    ],
+    ids=["other-python", "other-jax", "no-jax-line"],
+)
+def test_another_environment_is_refused(python, printed, found):
+    nb = notebook(
+        python or platform.python_version(),
+        printed or f"JAX {pins()['jax']} | devices: cpu:0\n",
+    )
+    with pytest.raises(SystemExit) as refusal:
+        check_kernel_environment(nb, CHAPTER)
+    assert f"the kernel ran {found}" in str(refusal.value)
+    assert "jupyter kernelspec list" in str(refusal.value)
