@@ -23,13 +23,14 @@ from .describe import describe, is_params
 
 @cache
 def _mlp_class() -> type:
-    """The chapter's ``MLP``: ``nnx.Linear`` layers in an ``nnx.List`` named ``layers``."""
+    """The chapter's ``MLP``: ``nnx.Linear`` layers in a list named ``layers``, marked
+    ``nnx.data`` (Flax 0.12 requires it; Flax 0.11 accepts it)."""
     from flax import nnx
 
     class MLP(nnx.Module):
         def __init__(self, sizes: Sequence[int], *, rngs: Any, **options: Any) -> None:
             pairs = zip(sizes[:-1], sizes[1:])
-            self.layers = nnx.List([nnx.Linear(i, o, rngs=rngs, **options) for i, o in pairs])
+            self.layers = nnx.data([nnx.Linear(i, o, rngs=rngs, **options) for i, o in pairs])
 
         def __call__(self, x: jax.Array) -> jax.Array:
             *hidden, last = self.layers
