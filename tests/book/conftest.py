@@ -3,7 +3,7 @@
 The book loads MathJax 3 from its CDN. The tests have no network, so those requests are answered
 from the npm package ``mathjax@3.2.2`` that ``scripts/setup_env.sh`` puts in ``.venv/wheelhouse``;
 every other request that leaves 127.0.0.1 is aborted. axe-core (``axe-core@4.14.1``, the same
-wheelhouse) is injected into the pages by ``scripts/page_report.py``, which holds the serving,
+wheelhouse) is injected into the pages by ``scripts/page_report/``, which holds the serving,
 routing and measuring code that the test and the lead's report share.
 
 Without /usr/bin/chromium or one of the two packages the browser tests are skipped, unless
@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from scripts import page_report
+from scripts.page_report.axe import AXE_TGZ, axe_source
+from scripts.page_report.harness import CHROMIUM, CHROMIUM_ARGS, WIDE, offline_context
+from scripts.page_report.server import MATHJAX_TGZ, serve, unpack_mathjax
 
 
 def _require(path: Path, how: str) -> None:
@@ -32,27 +34,27 @@ def _require(path: Path, how: str) -> None:
 @pytest.fixture(scope="module")
 def site(built_book):
     """The built book, served over http://127.0.0.1 from a thread; yields (html dir, base URL)."""
-    _require(page_report.CHROMIUM, "apt-get install -y chromium")
+    _require(CHROMIUM, "apt-get install -y chromium")
     html, build = built_book
     assert (html / "index.html").is_file(), (
         f"the book did not build:\n{build.stdout[-3000:]}{build.stderr[-3000:]}"
     )
-    with page_report.serve(html) as base:
+    with serve(html) as base:
         yield html, base
 
 
 @pytest.fixture(scope="module")
 def mathjax(tmp_path_factory) -> Path:
     """The es5/ folder of MathJax 3.2.2, unpacked from the wheelhouse."""
-    _require(page_report.MATHJAX_TGZ, "run `bash scripts/setup_env.sh`: it uses npm pack")
-    return page_report.unpack_mathjax(tmp_path_factory.mktemp("mathjax"))
+    _require(MATHJAX_TGZ, "run `bash scripts/setup_env.sh`: it uses npm pack")
+    return unpack_mathjax(tmp_path_factory.mktemp("mathjax"))
 
 
 @pytest.fixture(scope="module")
 def axe() -> str:
     """axe.min.js of axe-core 4.14.1, from the wheelhouse."""
-    _require(page_report.AXE_TGZ, "run `bash scripts/setup_env.sh`: it uses npm pack")
-    return page_report.axe_source()
+    _require(AXE_TGZ, "run `bash scripts/setup_env.sh`: it uses npm pack")
+    return axe_source()
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +62,7 @@ def browser(site):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(page_report.CHROMIUM), args=page_report.CHROMIUM_ARGS
-        )
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
@@ -71,6 +71,6 @@ def browser(site):
 def context(browser, site, mathjax):
     """A 1280 px wide window that reaches only the served book (MathJax answered locally)."""
     _, base = site
-    context = page_report.offline_context(browser, base, mathjax, page_report.WIDE)
+    context = offline_context(browser, base, mathjax, WIDE)
     yield context
     context.close()

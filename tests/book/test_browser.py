@@ -2,8 +2,9 @@
 
 The book is built by the session fixture ``built_book`` (tests/conftest.py) and served over
 ``http://127.0.0.1`` from a thread. Every page is opened once in a 1280 px wide window and once
-in a 390 px wide phone window; the measurements come from ``scripts/page_report.py`` (which the
-lead runs by hand with ``.venv/bin/python -m scripts.page_report``).
+in a 390 px wide phone window (``page_visits.py``); the measurements come from
+``scripts/page_report/`` (which the lead runs by hand with ``.venv/bin/python -m
+scripts.page_report``).
 
 At 1280 px, for every page:
 
@@ -14,8 +15,10 @@ At 1280 px, for every page:
   until opened, every toggle is keyboard-reachable and the first opens with Enter;
 - nothing a reader needs is clipped: no output (text, table, HTML) and no code block outside
   cells scrolls or spills past the column, and at most 5% of the book's code cells do;
-- every figure is shown at 60% of its natural width or more, its tick labels are 9 px or
-  more (estimated), its background is opaque (the dark theme dims images) and it has alt text;
+- every figure is shown at 60% of its natural width or more and its tick labels are 9 px or
+  more (estimated); the alt text, dpi and opaque background of the cells' figures are checked in
+  the stored notebooks by tests/notebooks/test_figures.py, which needs no browser, and those of
+  images outside cells (the logo) here;
 - axe-core 4.14 finds no serious or critical violation: every default rule in light mode, the
   colour rules in dark mode;
 - screenshots of the first screen (and of a chapter's first figure) in light and dark mode are
@@ -39,143 +42,27 @@ the tests are skipped, unless COURSE_REQUIRE_BROWSER=1 (CI), where they fail.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from pathlib import Path
-
-import nbformat
 import pytest
+from page_visits import Visit, visit_every_page
 
-from scripts import page_report
-from scripts.chapters import REPO, colab_url
+from scripts.page_report.axe import MODES
+from scripts.page_report.harness import Tab
+from scripts.page_report.report import PageReport
+from scripts.page_report.verdicts import (
+    MIN_FIGURE_RATIO,
+    MIN_LABEL_PX,
+    size_problems,
+    stored_problems,
+)
 
-SCREENSHOTS = REPO / "screenshots"
 MAX_CODE_OVERFLOW = 0.05  # of the book's code cells
-
-
-@dataclass
-class Visit:
-    problems: list[str] = field(default_factory=list)  # at 1280 px
-    report: page_report.PageReport | None = None
-    phone: list[str] = field(default_factory=list)  # at 390 px
-
-
-def _shot(page, name: str, suffix: str = "") -> None:
-    """The first screen (full pages are slow to capture)."""
-    stem = name.replace("/", "__").removesuffix(".html") + suffix
-    page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"), full_page=False)
-
-
-def _broken_images(page) -> list[str]:
-    return page.evaluate("""async () => {
-        const images = Array.from(document.images);
-        await Promise.all(images.filter(i => !i.complete).map(i => new Promise(r => {
-            i.addEventListener('load', r); i.addEventListener('error', r);
-            setTimeout(r, 5000); })));
-        return images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src);
-    }""")
-
-
-def _chapter_problems(page, name: str) -> list[str]:
-    """Launch, download, edit and issue links; solutions collapsed and keyboard-operable."""
-    problems, stem = [], Path(name).stem
-    want = colab_url(f"chapters/{stem}")
-    links = page.eval_on_selector_all(".dropdown-launch-buttons a", "as => as.map(a => a.href)")
-    if want not in links:
-        problems.append(f"no Colab launch link {want} (launch links: {links})")
-
-    download = page.eval_on_selector_all(
-        "a.btn-download-source-button", "as => as.map(a => a.href)"
-    )
-    if not download or not download[0].endswith(f"/_sources/chapters/{stem}.ipynb"):
-        problems.append(f"no download button for {stem}.ipynb (download links: {download})")
-    else:
-        response = page.request.get(download[0])
-        try:
-            nb = nbformat.reads(response.text(), as_version=4)
-            nbformat.validate(nb)
-            title = next(c.source for c in nb.cells if c.cell_type == "markdown")
-            heading = page.inner_text("article h1")
-            if title.splitlines()[0].removeprefix("# ").replace("`", "").strip() not in heading:
-                problems.append(f"the downloaded notebook is not this chapter: {title[:60]!r}")
-        except (json.JSONDecodeError, nbformat.ValidationError, StopIteration) as error:
-            problems.append(f"the download button's file is no notebook: {error}")
-
-    solutions = page.locator(".solution.dropdown")
-    count = solutions.count()
-    if count == 0:
-        problems.append("no exercise solution dropdowns")
-    for i in range(count):
-        body = solutions.nth(i).locator("section")
-        if body.count() and body.first.is_visible():
-            problems.append(f"solution {i + 1} of {count} is open before a click")
-    buttons = page.locator(".solution.dropdown button.toggle-button")
-    unreachable = buttons.evaluate_all("bs => bs.filter(b => b.disabled || b.tabIndex < 0).length")
-    if unreachable:
-        problems.append(f"{unreachable} solution toggle buttons are not keyboard-reachable")
-    if count:
-        # The toggle button on the title's right, operated from the keyboard. (A click on the
-        # title's link text, "Solution to Exercise N", follows the link instead.)
-        solutions.first.locator("button.toggle-button").first.focus()
-        page.keyboard.press("Enter")
-        try:
-            solutions.first.locator("section").first.wait_for(state="visible", timeout=5000)
-        except Exception:
-            problems.append("Enter on the first solution's toggle button does not open it")
-    return problems
-
-
-def _page_problems(page, name: str) -> list[str]:
-    problems = [f"image not loaded: {src}" for src in _broken_images(page)]
-    if name.startswith("chapters/"):
-        problems += _chapter_problems(page, name)
-    return problems
 
 
 @pytest.fixture(scope="module")
 def visits(browser, site, mathjax, axe) -> dict[str, Visit]:
     """Every page, visited once at 1280 px (light then dark) and once at 390 px."""
     html, base = site
-    names = page_report.pages(html)
-    assert "index.html" in names and "search.html" in names, names
-    assert any(n.startswith("chapters/") for n in names), names
-    SCREENSHOTS.mkdir(exist_ok=True)
-    visits = {name: Visit() for name in names}
-
-    wide = page_report.offline_context(browser, base, mathjax, page_report.WIDE)
-    tab = page_report.Tab(wide, base)
-    for name in names:
-        page = tab.visit(base + name)
-        visit = visits[name]
-        try:
-            visit.problems += _page_problems(page, name)
-            page.evaluate("window.scrollTo(0, 0)")  # the keyboard check scrolled to a solution
-            _shot(page, name)
-            figure = page.locator("article .cell_output img").first
-            has_figure = name.startswith("chapters/") and figure.count()
-            if has_figure:
-                figure.scroll_into_view_if_needed()
-                page.wait_for_timeout(100)
-                _shot(page, name, "--figure")
-            visit.report = page_report.report_page(page, name)  # ends in dark mode
-            if has_figure:
-                _shot(page, name, "--figure-dark")
-            page.evaluate("window.scrollTo(0, 0)")
-            _shot(page, name, "--dark")
-        except Exception as error:  # one broken page must not hide the others' results
-            visit.problems.append(f"the test could not measure the page: {error!r}")
-        visit.problems = list(tab.problems) + visit.problems
-    tab.close()
-    wide.close()
-
-    phone = page_report.offline_context(browser, base, mathjax, page_report.PHONE)
-    tab = page_report.Tab(phone, base)
-    for name in names:
-        tab.visit(base + name)
-        visits[name].phone = list(tab.problems)
-    tab.close()
-    phone.close()
-    return visits
+    return visit_every_page(browser, html, base, mathjax)
 
 
 def _failures(found: dict[str, list[str]]) -> str:
@@ -193,7 +80,7 @@ def test_every_page_works_on_a_phone(visits):
     assert not failures, "at 390 px:\n" + _failures(failures)
 
 
-def _reports(visits) -> list[page_report.PageReport]:
+def _reports(visits) -> list[PageReport]:
     return [v.report for v in visits.values() if v.report]
 
 
@@ -234,24 +121,32 @@ def test_code_cells_fit_the_column(visits):
     )
 
 
+def _figure_problems(figure: dict) -> list[str]:
+    """Its size as shown; for an image outside the cells, which tests/notebooks/test_figures.py
+    does not see, also its alt text and background."""
+    outside = figure["cell"] is None
+    return size_problems(figure) + (stored_problems(figure) if outside else [])
+
+
 def test_figures_are_shown_at_reading_size(visits):
     failures = {
         r.name: [
             f"figure of cell {f['cell']} ({f['shown']} of {f['natural']} px): "
-            + page_report.figure_problem(f)
-            for f in r.layout.bad_figures
+            + ", ".join(_figure_problems(f))
+            for f in r.layout.figures
+            if _figure_problems(f)
         ]
         for r in _reports(visits)
     }
     failures = {name: found for name, found in failures.items() if found}
     assert not failures, (
-        f"figures must be shown at {page_report.MIN_FIGURE_RATIO:.0%} of their natural width "
-        f"or more, with tick labels of {page_report.MIN_LABEL_PX} px or more, on an opaque "
-        "background, with alt text:\n" + _failures(failures)
+        f"figures must be shown at {MIN_FIGURE_RATIO:.0%} of their natural width or more, "
+        f"with tick labels of {MIN_LABEL_PX} px or more (outside cells: on an opaque background, "
+        "with alt text):\n" + _failures(failures)
     )
 
 
-@pytest.mark.parametrize("mode", page_report.MODES)
+@pytest.mark.parametrize("mode", MODES)
 def test_no_serious_accessibility_violations(visits, mode):
     failures = {
         r.name: [
@@ -266,16 +161,9 @@ def test_no_serious_accessibility_violations(visits, mode):
     assert not failures, f"axe-core in {mode} mode:\n" + _failures(failures)
 
 
-def test_figure_check_knows_the_course_style():
-    """The tick-label estimate assumes the course style's tick label size."""
-    from helpers.plotting import STYLE
-
-    assert STYLE["xtick.labelsize"] == page_report.TICK_LABEL_PT
-
-
 def test_search_finds_tree_map(context, site):
     _, base = site
-    tab = page_report.Tab(context, base)
+    tab = Tab(context, base)
     page = tab.visit(base + "search.html?q=tree_map")
     page.wait_for_selector("#search-results ul.search li a", timeout=20000)
     hits = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
