@@ -41,7 +41,7 @@ fi
 # --- MathJax and axe-core for tests/book/test_browser.py (offline browser test) ---------
 # The book loads MathJax 3 from its CDN; the browser test has no network, so it answers those
 # requests from this copy of the same npm package. axe-core is the accessibility checker that
-# the test (and scripts/page_report.py) inject into every page. npm pack needs only the npm
+# the test (and scripts/page_report/) inject into every page. npm pack needs only the npm
 # registry; without either package the browser test is skipped (fails with
 # COURSE_REQUIRE_BROWSER=1).
 for package in mathjax@3.2.2 axe-core@4.14.1; do

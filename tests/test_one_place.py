@@ -77,3 +77,13 @@ def test_each_fact_is_stated_in_one_place():
             if re.search(pattern, path.read_text()):
                 problems.append(f"{name} states {what}; import it from {owner or allowed}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_book_leaves_out_what_a_checkout_holds_besides_its_sources():
+    """An in-place build (scripts/book.sh) must not read the environments or data as pages."""
+    from scripts.chapters import NOT_SOURCES, config
+
+    excluded = set(config()["exclude_patterns"])
+    folders = {".venv", ".venv-colab", "_build", "data", "student", "screenshots"}
+    assert folders <= set(NOT_SOURCES), folders - set(NOT_SOURCES)
+    assert folders <= excluded, f"_config.yml exclude_patterns lacks {folders - excluded}"

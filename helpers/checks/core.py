@@ -10,6 +10,7 @@ turned into a "Not quite yet" result by the :func:`check` decorator.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -71,8 +72,18 @@ def check(body: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
     """Make ``body`` a check: a :class:`Problem` becomes a "Not quite yet" result, and so does
     any other error, so that a learner never gets a traceback from inside a check."""
 
+    signature = inspect.signature(body)
+    usage = f"{body.__name__}({', '.join(signature.parameters)})"
+
     @functools.wraps(body)
     def run(*args: Any, **kwargs: Any) -> CheckResult:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as exc:  # the check itself called wrongly, not a wrong answer
+            return failed(
+                f"{body.__name__} is called as {usage}: {exc}; call it as the exercise's "
+                "check cell does"
+            )
         try:
             return body(*args, **kwargs)
         except Problem as problem:
@@ -100,16 +111,31 @@ def require_answer(value: Any, name: str, how: str = "replace the `...` with you
 def uses_value_in_python(exc: BaseException) -> bool:
     """Whether ``exc`` comes from a Python ``if`` (or ``bool``) on an array or a traced value."""
     return (
-        isinstance(
-            exc, (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError)
-        )
+        isinstance(exc, jax.errors.ConcretizationTypeError)
         or isinstance(exc, ValueError)
         and "truth value of an array" in str(exc)
     )
 
 
+# The hint for an answer that uses a traced argument as a Python int (range(n), a shape).
+INT_IN_PYTHON_HINT = (
+    "an argument used as a Python integer (in range(), a shape, an index) is traced under "
+    "jax.jit: mark it static (jax.jit(f, static_argnums=...)) or read it from an array's shape"
+)
+# The hint for an answer written with NumPy where JAX traces it (jit, grad, vmap).
+NUMPY_HINT = (
+    "it calls NumPy on a value JAX is tracing: NumPy needs concrete numbers, so write it with "
+    "jax.numpy (jnp) instead of numpy (np)"
+)
+
+
 def raised(call: str, exc: BaseException) -> str:
     """The message for an answer that raised ``exc``: its error as a hint."""
+    shape_from_tracer = isinstance(exc, TypeError) and "Shapes must be" in str(exc)
+    if isinstance(exc, jax.errors.TracerIntegerConversionError) or shape_from_tracer:
+        return f"{call} raised {type(exc).__name__}: {INT_IN_PYTHON_HINT}"
+    if isinstance(exc, jax.errors.TracerArrayConversionError):
+        return f"{call} raised {type(exc).__name__}: {NUMPY_HINT}"
     if uses_value_in_python(exc):
         return f"{call} raised {type(exc).__name__}: {VALUE_IN_PYTHON_HINT}"
     return f"{call} raised {type(exc).__name__}: {first_line(exc)}"

@@ -155,7 +155,7 @@ def relu_network_problem(forward: Callable, X: Any, units: int) -> str | None:
         closed = jax.make_jaxpr(forward)(X)
     except Exception as exc:  # NumPy or Python numbers on the values: JAX cannot look inside
         return (
-            f"JAX could not trace it ({type(exc).__name__}), so the check cannot see its "
+            f"cannot be traced by JAX ({type(exc).__name__}), so the check cannot see its "
             "units: write it with jnp operations, like the chapter's relu"
         )
     network = _ReluNetwork(batch=X.shape[0])
