@@ -6,7 +6,9 @@ import gzip
 import hashlib
 import os
 import shutil
+import socket
 import zipfile
+import zlib
 from pathlib import Path
 
 import jax.numpy as jnp
@@ -28,6 +30,7 @@ def xor_data():
 
 
 MNIST_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"  # torchvision's first mirror
+DOWNLOAD_TIMEOUT = 60  # seconds without an answer before the download gives up (not in total)
 
 
 def default_data_dir() -> Path:
@@ -58,6 +61,11 @@ def _data_root(root: str | os.PathLike | None) -> Path:
         raise FileNotFoundError(
             f"load_mnist: {name} {path} {what}. Point {name} at an existing "
             "folder (MNIST goes into its MNIST/raw/), or create it first."
+        )
+    if path.name == "MNIST" and (path / "raw").is_dir():
+        raise ValueError(
+            f"load_mnist: {name} {path} is the MNIST folder itself; {name} is the folder "
+            f"that holds it: {path.parent} (the files are read from {name}/MNIST/raw/)."
         )
     return path
 
@@ -101,13 +109,21 @@ def _unpack_gz(raw: Path) -> None:
         if packed.is_file() and not target.is_file():
             part = raw / f"{name}.part"  # renamed when complete: no half-unpacked file is left
             try:
-                with gzip.open(packed, "rb") as src, open(part, "wb") as dst:
+                dst = open(part, "wb")
+            except OSError as exc:  # a read-only folder: the .gz files are fine
+                raise PermissionError(
+                    f"load_mnist: cannot unpack {packed.name} into {raw} ({exc.strerror or exc}). "
+                    "Make that folder writable, unpack the .gz files there yourself (gunzip), "
+                    "or copy MNIST/raw/ to a writable folder and pass root=... to it."
+                ) from None
+            try:
+                with dst, gzip.open(packed, "rb") as src:
                     shutil.copyfileobj(src, dst)
-            except (OSError, EOFError) as exc:
+            except (OSError, EOFError, zlib.error) as exc:
                 part.unlink(missing_ok=True)
                 raise ValueError(
-                    f"load_mnist: could not unpack {packed} ({exc}). Delete it and "
-                    "download it again."
+                    f"load_mnist: {packed} is damaged ({exc}): delete it and download it "
+                    f"again from {MNIST_URL}."
                 ) from None
             part.replace(target)
 
@@ -120,11 +136,15 @@ def _ensure_mnist_files(root: Path) -> Path:
     missing = [name for name in MNIST_SHA256 if not (raw / name).is_file()]
     if missing:
         MNIST = _torchvision_mnist()
-        try:
+        before = socket.getdefaulttimeout()
+        socket.setdefaulttimeout(DOWNLOAD_TIMEOUT)  # torchvision's download sets none: a server
+        try:  # that accepts the connection but never answers would hang forever
             MNIST(str(root), train=True, download=True)
         except Exception as exc:  # no network, server down, ...: keep torchvision's reasons
             reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:600]
             raise FileNotFoundError(_missing_message(raw, missing, reason)) from None
+        finally:
+            socket.setdefaulttimeout(before)
         missing = [name for name in MNIST_SHA256 if not (raw / name).is_file()]
         if missing:
             raise FileNotFoundError(_missing_message(raw, missing, "the download left them out"))
@@ -147,9 +167,12 @@ def _verify(raw: Path) -> tuple:
         if key not in _VERIFIED:
             actual = _sha256(path)
             if actual != expected:
+                packed = path.with_name(f"{name}.gz")
+                delete = f"{path} and {packed}" if packed.exists() else str(path)
                 raise ValueError(
                     f"MNIST file {path} is corrupted: its SHA-256 is {actual}, expected "
-                    f"{expected}. Delete it and unpack or download it again."
+                    f"{expected}. Delete {delete} (unpacking the same .gz again would "
+                    f"give the same file), then download it again from {MNIST_URL}."
                 )
             _VERIFIED[key] = True
         signature.append(key)
@@ -163,7 +186,7 @@ def _decoded(root: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
     images_file, n = _SPLITS[split]
     stored = root / "MNIST" / "decoded" / f"{split}-{MNIST_SHA256[images_file][:16]}.npz"
     try:
-        with np.load(stored) as saved:
+        with open(stored, "rb") as file, np.load(file) as saved:  # closed if np.load fails
             images, labels = saved["images"], saved["labels"]
         if images.shape == (n, 784) and images.dtype == np.uint8 and labels.shape == (n,):
             return images, labels.astype(np.int32)
