@@ -29,13 +29,14 @@ if _release(_jax.__version__) < _release(JAX_FLOOR):
         f'pip install -U "jax[cuda12]>={JAX_FLOOR}"), then restart the session.'
     )
 
+from .batches import batch_indices, make_batches
 from .claims import ClaimFailed, claim, expect_error, glue
 from .data import load_mnist, xor_data
 from .losses import accuracy, binary_cross_entropy_with_logits, mse, softmax_cross_entropy
 from .model import init_mlp, mlp_forward
 from .plotting import plot_decision_boundary, plot_digits, plot_loss_curve, use_course_style
 from .timing import Timing, format_seconds, time_function
-from .training import evaluate, make_batches, predict, scan_epoch, sgd_step, train_epoch
+from .training import evaluate, loss_and_logits, predict, scan_epoch, sgd_step, train_epoch
 from .updates import adam_init, adam_update, momentum_init, momentum_update, sgd_update
 
 __all__ = [
@@ -62,8 +63,10 @@ __all__ = [
     "evaluate",
     "predict",
     "make_batches",
+    "batch_indices",
     "scan_epoch",
     "sgd_step",
+    "loss_and_logits",
     "claim",
     "ClaimFailed",
     "glue",

@@ -9,17 +9,19 @@ import pytest
 
 from helpers import (
     accuracy,
+    batch_indices,
     evaluate,
     init_mlp,
     make_batches,
     mlp_forward,
     predict,
     scan_epoch,
+    sgd_step,
     sgd_update,
     softmax_cross_entropy,
     train_epoch,
 )
-from helpers.training import _stable_argsort, _train_epoch, batch_indices, sgd_step
+from helpers.training import _train_epoch
 
 
 @pytest.fixture(scope="module")
@@ -44,22 +46,6 @@ def loop_epoch(params, batches, lr):
         losses.append(loss)
         params = sgd_update(params, grads, lr)
     return params, jnp.stack(losses), jnp.stack(accs)
-
-
-def test_make_batches_in_order_drops_the_remainder(data):
-    _, images, labels = data
-    xb, yb = make_batches(images, labels, 8)
-    assert xb.shape == (6, 8, 6) and yb.shape == (6, 8)
-    np.testing.assert_array_equal(xb.reshape(48, 6), images[:48])
-    np.testing.assert_array_equal(yb.reshape(48), labels[:48])
-
-
-def test_make_batches_shuffles_with_a_key(data):
-    _, images, labels = data
-    xb, yb = make_batches(images, jnp.arange(50), 8, key=jax.random.key(0))
-    order = np.asarray(yb).ravel()
-    assert len(set(order.tolist())) == 48 and not np.array_equal(order, np.arange(48))
-    np.testing.assert_array_equal(xb.reshape(48, 6), images[order])
 
 
 @pytest.mark.parametrize("key", [None, jax.random.key(3)])
@@ -105,12 +91,6 @@ def test_bad_batch_size(data, batch_size):
     params = data[0]
     with pytest.raises(ValueError, match="train_epoch: batch_size must be an integer from 1 to 50"):
         train_epoch(params, images, labels, 0.5, batch_size)
-
-
-def test_labels_must_match_images(data):
-    _, images, labels = data
-    with pytest.raises(ValueError, match="50 images but labels of shape"):
-        make_batches(images, labels[:10], 5)
 
 
 # --- The data is checked once, before the compiled epoch --------------------------------------
@@ -218,22 +198,6 @@ def test_train_epoch_equals_a_scan_over_premade_batches_bit_for_bit(data, key):
         strict=True,
     ):
         np.testing.assert_array_equal(g, r)
-
-
-@pytest.mark.parametrize("n", [1, 2, 50, 1000, 65536, 70000])
-def test_the_shuffled_order_is_jax_random_permutation(n):
-    """batch_indices sorts faster than jax.random.permutation, to the same order (65536 and
-    70000: two and three radix passes)."""
-    for key in (jax.random.key(n), jax.random.PRNGKey(n + 1)):  # new-style and legacy keys
-        np.testing.assert_array_equal(
-            batch_indices(n, 1, key).ravel(), jax.random.permutation(key, n)
-        )
-
-
-def test_stable_argsort_keeps_equal_keys_in_order():
-    high, low = jax.random.randint(jax.random.key(0), (2, 5000), 0, 8)  # many ties
-    keys = (high.astype(jnp.uint32) << 29) | low.astype(jnp.uint32)
-    np.testing.assert_array_equal(_stable_argsort(keys), np.argsort(keys, kind="stable"))
 
 
 @pytest.mark.parametrize("key", [None, jax.random.key(0)])
