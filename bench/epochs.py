@@ -92,8 +92,8 @@ def small_matmul_profile(images, steps: int, repeats: int) -> dict:
     }
 
 
-def seed_loop(s: Setup):
-    """The seeds' style: NumPy batches, a jitted step, the loss read back every step."""
+def tutorial_loop(s: Setup):
+    """As the tutorials the course adapts: NumPy batches, a jitted step, each loss read back."""
 
     @jax.jit
     def step(params, x, y):

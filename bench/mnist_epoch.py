@@ -1,9 +1,10 @@
 """How fast is one MNIST training epoch? Several ways of running it, measured in one run.
 
-The seeds' recipe: a 784-128-10 MLP, softmax cross entropy, plain SGD, batch 64 (``SIZES``,
-``LR`` and ``BATCH`` in epochs.py). The rows and ratios are declared once, in rows.py, and
-made by the functions of epochs.py; this script times them (bench/README.md says how) and
-prints a table, two profile lines, the targets and one JSON line.
+The recipe of the tutorials the course adapts: a 784-128-10 MLP, softmax cross entropy, SGD,
+batch 64 (``SIZES``, ``LR`` and ``BATCH`` in epochs.py). The rows and ratios are declared
+once, in rows.py, and made by the functions of epochs.py; this script times them
+(bench/README.md says how) and prints a table, two profile lines, the targets and one JSON
+line.
 Run: ``python bench/mnist_epoch.py [--repeats N] [--op-steps N]``; ``--readme`` rewrites the
 list of rows and ratios in bench/README.md instead.
 """

@@ -27,10 +27,10 @@ class Row:
 
 ROWS = [
     Row(
-        "seed_loop",
-        "seed loop",
+        "tutorial_loop",
+        "tutorial loop",
         "a Python loop over NumPy batches calling a jitted step, `.item()` on each loss",
-        epochs.seed_loop,
+        epochs.tutorial_loop,
     ),
     Row(
         "minimal",
@@ -100,7 +100,7 @@ ROWS = [
 ROW = {row.key: row for row in ROWS}
 RATIOS = [  # (row, row it is divided by, target: (<= or >=, bound), or None: no target)
     ("fused", "floor", ("<=", 1.4)),
-    ("seed_loop", "fused", (">=", 2.0)),
+    ("tutorial_loop", "fused", (">=", 2.0)),
     ("torch_eager", "fused", (">=", 3.0)),
     ("torch_compile", "fused", (">=", 1.0)),  # fused faster than torch.compile
     ("fused", "minimal", ("<=", 1.1)),
@@ -110,7 +110,7 @@ RATIOS = [  # (row, row it is divided by, target: (<= or >=, bound), or None: no
     ("minimal", "floor", None),
     ("minimal_shuffled", "minimal", None),
     ("fused_shuffled", "minimal_shuffled", None),
-    ("op_by_op", "seed_loop", None),
+    ("op_by_op", "tutorial_loop", None),
     ("op_by_op", "fused", None),
 ]
 TARGETS = {f"{a}_vs_{b}": target for a, b, target in RATIOS if target}

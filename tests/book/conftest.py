@@ -4,7 +4,7 @@ The book loads MathJax 3 from its CDN. The tests have no network, so those reque
 from the npm package ``mathjax@3.2.2`` that ``scripts/setup_env.sh`` puts in ``.venv/wheelhouse``;
 every other request that leaves 127.0.0.1 is aborted. axe-core (``axe-core@4.14.1``, the same
 wheelhouse) is injected into the pages by ``scripts/page_report/``, which holds the serving,
-routing and measuring code that the test and the lead's report share.
+routing and measuring code that the test and the page report share.
 
 Without /usr/bin/chromium or one of the two packages the browser tests are skipped, unless
 COURSE_REQUIRE_BROWSER=1 (CI), where they fail.

@@ -3,7 +3,7 @@
 The book is built by the session fixture ``built_book`` (tests/conftest.py) and served over
 ``http://127.0.0.1`` from a thread. Every page is opened once in a 1280 px wide window and once
 in a 390 px wide phone window (``page_visits.py``); the measurements come from
-``scripts/page_report/`` (which the lead runs by hand with ``.venv/bin/python -m
+``scripts/page_report/`` (which a maintainer runs by hand with ``.venv/bin/python -m
 scripts.page_report``).
 
 At 1280 px, for every page:
