@@ -17,7 +17,34 @@ from .core import CheckResult, Problem, call_answer, check, passed, require_call
 from .describe import Shown, describe, fmt, unshown
 from .tracing import primitive_names
 
-_MESH_HINT = "mesh = jax.make_mesh((jax.device_count(),), ('batch',)), as in the chapter"
+_MESH_HINT = (
+    "mesh = jax.make_mesh((n_devices,), ('batch',), axis_types=(AxisType.Explicit,)), "
+    "as in the chapter"
+)
+
+
+def _layout(sharding: Any) -> str:
+    """How an array is laid out, in words that read the same on every JAX version (the reprs of
+    shardings and specs differ: ``P('batch',)`` on JAX 0.12, ``PartitionSpec('batch',)`` on
+    0.7)."""
+    if sharding is None:
+        return "none (not a JAX array)"
+    if isinstance(sharding, NamedSharding):
+        spec = ", ".join(repr(axis) for axis in sharding.spec)
+        sizes = ", ".join(f"{name!r}: {size}" for name, size in sharding.mesh.shape.items())
+        return f"NamedSharding(mesh, P({spec})) on a mesh {{{sizes}}}"
+    try:
+        devices = sorted(sharding.device_set, key=lambda d: d.id)
+    except Exception:  # not a JAX sharding
+        return type(sharding).__name__
+    where = ", ".join(f"{d.platform}:{d.id}" for d in devices)
+    if len(devices) == 1:
+        return f"{type(sharding).__name__}: the whole array on one device, {where}"
+    return f"{type(sharding).__name__} over {where}"
+
+
+def _devices(n: int) -> str:
+    return "1 device" if n == 1 else f"{n} devices"
 
 
 def _batch_devices(mesh: Any, check_name: str, answer: str) -> int:
@@ -59,12 +86,12 @@ def check_shard_batch(fn: Callable, mesh: Any) -> CheckResult:
         sharding = getattr(got, "sharding", None)
         if sharding is None or not sharding.is_equivalent_to(wanted, array.ndim):
             raise Problem(
-                f"{call}: the layout is {sharding}, expected dimension 0 split over the "
-                f"{n} devices of the 'batch' axis and the rest whole, i.e. "
+                f"{call}: the layout is {_layout(sharding)}, expected dimension 0 split over the "
+                f"{_devices(n)} of the 'batch' axis and the rest whole, i.e. "
                 "NamedSharding(mesh, P('batch'))"
             )
     return passed(
-        f"shard_batch splits the first dimension over the {n} devices of the mesh "
+        f"shard_batch splits the first dimension over the {_devices(n)} of the mesh "
         f"for all {len(cases)} test arrays."
     )
 
@@ -103,13 +130,15 @@ def _factor_hint(got: Any, expected: Any, n: int) -> str | None:
         return (
             f"your gradients are {times} the right ones, and {n} is the number of devices: the "
             "per-device gradients were added up instead of averaged. Average them with "
-            "jax.lax.pmean (not psum), and pcast params to 'varying' first: without it JAX "
-            "adds up the gradients of the shared params for you"
+            "jax.lax.pmean (not psum), and mark params as varying first, with "
+            "pcast_to_varying(params, 'batch'): without it JAX adds up the gradients of the "
+            "shared params for you"
         )
     if round(k) == n * n:
         return (
             f"your gradients are {times} the right ones, {n} × {n} with {n} devices: they were "
-            "added up over the devices twice (a psum, and params not pcast to 'varying')"
+            "added up over the devices twice (a psum, and params not marked varying with "
+            "pcast_to_varying)"
         )
     return f"your gradients are {times} the right ones"
 
@@ -121,7 +150,8 @@ def check_data_parallel_grads(fn: Callable, mesh: Any) -> CheckResult:
     the gradient of the mean softmax cross entropy of the MLP on the whole batch, computed per
     device with ``jax.shard_map`` and averaged with ``jax.lax.pmean``.
 
-    A wrong factor (the device count, from a psum or a missing pcast) is named as such, and an
+    A wrong factor (the device count, from a psum or params not marked varying with
+    ``helpers.compat.pcast_to_varying``) is named as such, and an
     answer without ``jax.shard_map`` (a plain ``jax.grad`` gives the same numbers) is told so.
     """
     require_callable(fn, "data_parallel_grads")

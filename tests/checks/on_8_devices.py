@@ -13,15 +13,19 @@ from collections.abc import Callable
 from typing import Any
 
 import jax
-from jax.sharding import NamedSharding
+from jax.sharding import AxisType, NamedSharding
 from jax.sharding import PartitionSpec as P
 from junk import JUNK
 
 import helpers
 from helpers import checks
+from helpers.compat import pcast_to_varying
 
 assert jax.device_count() == 8, jax.devices()
-mesh = jax.make_mesh((8,), ("batch",))
+# The chapter's mesh: an Explicit axis on every JAX (jax.make_mesh's default is Auto before
+# JAX 0.9, Explicit since). The checks must also take an Auto one (the "auto-mesh" cases).
+mesh = jax.make_mesh((8,), ("batch",), axis_types=(AxisType.Explicit,))
+auto_mesh = jax.make_mesh((8,), ("batch",), axis_types=(AxisType.Auto,))
 batch, replicated = NamedSharding(mesh, P("batch")), NamedSharding(mesh, P())
 
 
@@ -29,7 +33,7 @@ def loss(params: Any, images: jax.Array, labels: jax.Array) -> jax.Array:
     return helpers.softmax_cross_entropy(helpers.mlp_forward(params, images), labels)
 
 
-def with_shard_map(body: Callable) -> Callable:
+def with_shard_map(body: Callable, mesh=mesh) -> Callable:
     def data_parallel_grads(params, images, labels):
         return jax.shard_map(
             body, mesh=mesh, in_specs=(P(), P("batch"), P("batch")), out_specs=P()
@@ -38,21 +42,21 @@ def with_shard_map(body: Callable) -> Callable:
     return data_parallel_grads
 
 
-def right(params, images, labels):
-    params = jax.lax.pcast(params, "batch", to="varying")
+def right(params, images, labels):  # the chapter's solution
+    params = pcast_to_varying(params, "batch")
     return jax.lax.pmean(jax.grad(loss)(params, images, labels), "batch")
 
 
 def psum(params, images, labels):
-    params = jax.lax.pcast(params, "batch", to="varying")
+    params = pcast_to_varying(params, "batch")
     return jax.lax.psum(jax.grad(loss)(params, images, labels), "batch")
 
 
-def no_pcast(params, images, labels):  # JAX adds up the gradients of a shared value
+def not_varying(params, images, labels):  # JAX adds up the gradients of a shared value
     return jax.lax.pmean(jax.grad(loss)(params, images, labels), "batch")
 
 
-def no_pcast_psum(params, images, labels):  # added up twice: 64 times
+def not_varying_psum(params, images, labels):  # added up twice: 64 times
     return jax.lax.psum(jax.grad(loss)(params, images, labels), "batch")
 
 
@@ -63,9 +67,10 @@ def halved(params, images, labels):
 GRADS = {
     "right": with_shard_map(right),
     "right-jitted": jax.jit(with_shard_map(right)),
+    "right-auto-mesh": with_shard_map(right, auto_mesh),
     "psum": with_shard_map(psum),
-    "no-pcast": with_shard_map(no_pcast),
-    "no-pcast-psum": with_shard_map(no_pcast_psum),
+    "not-varying": with_shard_map(not_varying),
+    "not-varying-psum": with_shard_map(not_varying_psum),
     "halved": with_shard_map(halved),
     "plain-grad": jax.grad(loss),
     "plain-grad-jitted": jax.jit(jax.grad(loss)),
@@ -81,13 +86,18 @@ SHARD_BATCH = {
 }
 CASES: dict[str, Callable[[], checks.CheckResult]] = {
     **{
-        f"grads/{name}": lambda fn=fn: checks.check_data_parallel_grads(fn, mesh)
+        f"grads/{name}": lambda fn=fn, name=name: checks.check_data_parallel_grads(
+            fn, auto_mesh if name.endswith("auto-mesh") else mesh
+        )
         for name, fn in GRADS.items()
     },
     **{
         f"shard_batch/{name}": lambda fn=fn: checks.check_shard_batch(fn, mesh)
         for name, fn in SHARD_BATCH.items()
     },
+    "shard_batch/right-auto-mesh": lambda: checks.check_shard_batch(
+        lambda a: jax.device_put(a, NamedSharding(auto_mesh, P("batch"))), auto_mesh
+    ),
     "grads/mesh-None": lambda: checks.check_data_parallel_grads(GRADS["right"], None),
     "shard_batch/mesh-None": lambda: checks.check_shard_batch(SHARD_BATCH["right"], None),
     "grads/mesh-without-batch": lambda: checks.check_data_parallel_grads(

@@ -1,30 +1,47 @@
 """Chapter 9's self-checks: a batch placed on the mesh, and gradients with jax.shard_map.
 
 The answers and the checks run on 8 simulated devices in ``on_8_devices.py`` (the
-``on_8_devices`` fixture); the last tests run in this process, on its single device.
+``on_8_devices`` fixture); the last tests run in this process, on its single device (the path
+of Colab's GPU runtime), and test helpers.compat.pcast_to_varying, the chapter's one call whose
+name differs between the JAX versions the course supports.
 """
 
 from __future__ import annotations
 
 import jax
+import jax.numpy as jnp
 import pytest
-from jax.sharding import NamedSharding
+from jax.sharding import AxisType, NamedSharding
 from jax.sharding import PartitionSpec as P
 
 import helpers
 from helpers import checks
+from helpers.compat import pcast_to_varying
 
 EIGHT_DEVICE_CASES = {
     "shard_batch/right": (
         True,
         ["Correct: shard_batch splits the first dimension over the 8 devices"],
     ),
-    "shard_batch/replicated": (False, ["expected dimension 0 split over the 8 devices"]),
+    "shard_batch/right-auto-mesh": (True, ["over the 8 devices of the mesh"]),
+    "shard_batch/replicated": (
+        False,
+        [
+            "the layout is NamedSharding(mesh, P()) on a mesh {'batch': 8}, expected "
+            "dimension 0 split over the 8 devices"
+        ],
+    ),
     "shard_batch/unplaced": (
         False,
-        ["the layout is SingleDeviceSharding", "split over the 8 devices"],
+        [
+            "the layout is SingleDeviceSharding: the whole array on one device, cpu:0,",
+            "split over the 8 devices",
+        ],
     ),
-    "shard_batch/last-dimension": (False, ["spec=P(None, 'batch')", "split over the 8 devices"]),
+    "shard_batch/last-dimension": (
+        False,
+        ["the layout is NamedSharding(mesh, P(None, 'batch'))", "split over the 8 devices"],
+    ),
     "shard_batch/values-changed": (
         False,
         ["shard_batch(<float32 array of shape (32, 8)>): the values changed"],
@@ -36,6 +53,7 @@ EIGHT_DEVICE_CASES = {
     ),
     "grads/right": (True, ["data_parallel_grads matches the reference on all 2 test inputs."]),
     "grads/right-jitted": (True, ["data_parallel_grads matches the reference"]),
+    "grads/right-auto-mesh": (True, ["data_parallel_grads matches the reference"]),
     "grads/psum": (
         False,
         [
@@ -45,8 +63,11 @@ EIGHT_DEVICE_CASES = {
             "jax.lax.pmean",
         ],
     ),
-    "grads/no-pcast": (False, ["8 times the right ones", "pcast params to 'varying'"]),
-    "grads/no-pcast-psum": (False, ["64 times the right ones, 8 × 8 with 8 devices"]),
+    "grads/not-varying": (
+        False,
+        ["8 times the right ones", "mark params as varying first, with pcast_to_varying"],
+    ),
+    "grads/not-varying-psum": (False, ["64 times the right ones, 8 × 8 with 8 devices"]),
     "grads/halved": (False, ["your gradients are 0.5 times the right ones"]),
     "grads/plain-grad": (False, ["data_parallel_grads does not use jax.shard_map"]),
     "grads/plain-grad-jitted": (False, ["data_parallel_grads does not use jax.shard_map"]),
@@ -65,10 +86,18 @@ def loss(params, images, labels):
     return helpers.softmax_cross_entropy(helpers.mlp_forward(params, images), labels)
 
 
-def test_data_parallel_grads_check_on_one_device(expect):
-    mesh = jax.make_mesh((jax.device_count(),), ("batch",))
+# The chapter's mesh has an Explicit axis; jax.make_mesh's default is Auto before JAX 0.9 and
+# Explicit since: the checks take both, on every JAX.
+AXIS_TYPES = [AxisType.Explicit, AxisType.Auto]
 
-    def local(params, images, labels):
+
+@pytest.mark.parametrize("axis_type", AXIS_TYPES, ids=str)
+def test_data_parallel_grads_check_on_one_device(expect, axis_type):
+    """The one-device path (Colab's GPU, a single-chip TPU): a mesh of one device."""
+    mesh = jax.make_mesh((jax.device_count(),), ("batch",), axis_types=(axis_type,))
+
+    def local(params, images, labels):  # the chapter's solution
+        params = pcast_to_varying(params, "batch")
         return jax.lax.pmean(jax.grad(loss)(params, images, labels), "batch")
 
     def reference(params, images, labels):
@@ -95,8 +124,9 @@ def test_data_parallel_grads_check_on_one_device(expect):
     )
 
 
-def test_shard_batch_check_on_one_device(expect):
-    mesh = jax.make_mesh((jax.device_count(),), ("batch",))
+@pytest.mark.parametrize("axis_type", AXIS_TYPES, ids=str)
+def test_shard_batch_check_on_one_device(expect, axis_type):
+    mesh = jax.make_mesh((jax.device_count(),), ("batch",), axis_types=(axis_type,))
     expect(
         checks.check_shard_batch(
             lambda a: jax.device_put(a, NamedSharding(mesh, P("batch"))), mesh
@@ -105,3 +135,42 @@ def test_shard_batch_check_on_one_device(expect):
         "shard_batch splits the first dimension",
     )
     expect(checks.check_shard_batch(lambda a: a + 1, mesh), False, "the values changed")
+    # With one device, "the whole array on that device" is the same layout as P("batch") on a
+    # mesh of one (there is nothing to split): the check accepts it, as it should.
+    device = jax.devices()[0]
+    expect(
+        checks.check_shard_batch(lambda a: jax.device_put(a, device), mesh),
+        True,
+        "over the 1 device of the mesh",
+    )
+
+
+def test_pcast_to_varying_marks_its_input_varying():
+    """On the installed JAX (jax.lax.pcast from 0.8.2, jax.lax.pvary before): the mesh axis
+    appears in the type of the result (`float32[3]{V:batch}` on 0.12, `{batch}` on 0.7)."""
+    mesh = jax.make_mesh((1,), ("batch",), axis_types=(AxisType.Explicit,))
+    types = []
+
+    def body(x):
+        types.extend(str(jax.typeof(t)) for t in (x, pcast_to_varying(x, "batch")))
+        return x
+
+    jax.shard_map(body, mesh=mesh, in_specs=P(), out_specs=P())(jnp.zeros(3))
+    before, after = types
+    assert "batch" not in before and "batch" in after, types
+
+
+@pytest.mark.parametrize("has", ["pcast", "pvary"])
+def test_pcast_to_varying_calls_the_name_this_jax_has(monkeypatch, has):
+    """JAX 0.8.2 renamed jax.lax.pvary(x, axis) to jax.lax.pcast(x, axis, to="varying") and
+    JAX 0.10 removed the old name: each JAX has exactly one of them."""
+    calls = []
+    monkeypatch.delattr(jax.lax, "pcast", raising=False)
+    monkeypatch.delattr(jax.lax, "pvary", raising=False)
+    if has == "pcast":
+        fake = lambda x, axis, *, to: calls.append(("pcast", axis, to)) or x  # noqa: E731
+    else:
+        fake = lambda x, axis: calls.append(("pvary", axis)) or x  # noqa: E731
+    monkeypatch.setattr(jax.lax, has, fake, raising=False)
+    assert pcast_to_varying("x", "batch") == "x"
+    assert calls == ([("pcast", "batch", "varying")] if has == "pcast" else [("pvary", "batch")])

@@ -3,7 +3,8 @@
 - Colab metadata asks for a GPU runtime; the kernel is python3.
 - The first code cell is, character for character, colab/setup_cell.py (on Colab only it
   installs from colab/requirements.txt; everywhere it prints the JAX version and the devices),
-  and it is stored executed.
+  and it is stored executed. Only a cell tagged ``device-setup`` (``import jax`` and
+  ``jax.config.update(...)``, for settings JAX needs before its first computation) may precede it.
 - A title, learning objectives (3-5 bullets) and a time estimate at the top.
 - At least two sphinx-exercise ``{exercise}`` directives, each with a dropdown solution in
   cells tagged ``solution``; solution code sits between ``{solution-start}`` and
@@ -14,6 +15,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -69,12 +71,55 @@ def test_metadata_asks_colab_for_a_gpu(chapter):
     assert meta.get("kernelspec", {}).get("name") == "python3", meta.get("kernelspec")
 
 
+def _configures_jax_only(source: str) -> bool:
+    """The code is ``import jax`` and ``jax.config.update(...)`` calls, nothing else (comments
+    aside): a setting JAX needs before its first computation, which computes nothing."""
+    for statement in ast.parse(source).body:
+        if isinstance(statement, ast.Import) and [a.name for a in statement.names] == ["jax"]:
+            continue
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and ast.unparse(call.func) == "jax.config.update"):
+            return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("source", "allowed"),
+    [
+        ('# a comment\nimport jax\n\njax.config.update("jax_num_cpu_devices", 8)', True),
+        ('import jax\njax.config.update("jax_enable_x64", True)', True),
+        ("import jax\nprint(jax.devices())", False),  # starts the backend
+        ('import jax, numpy\njax.config.update("jax_num_cpu_devices", 8)', False),
+        ('import jax\nx = jax.config.update("jax_num_cpu_devices", 8)', False),
+        ("import jax\njax.numpy.zeros(3)", False),
+    ],
+)
+def test_a_device_setup_cell_only_configures_jax(source, allowed):
+    assert _configures_jax_only(source) is allowed
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
 def test_first_code_cell_is_the_setup_cell(chapter):
+    """The setup cell is the first code cell, with one exception: a chapter may open with ONE
+    code cell tagged ``device-setup`` that only configures JAX (``import jax`` and
+    ``jax.config.update(...)``) and prints nothing, because the setting must come before JAX's
+    first computation and the setup cell computes (it prints ``jax.devices()``). Chapter 9 asks
+    for 8 simulated CPU devices that way."""
     code = [c for c in _read(chapter).cells if c.cell_type == "code"]
     assert code, f"{chapter.name} has no code"
-    assert code[0].source.strip() == SETUP_CELL, (
-        f"{chapter.name}: the first code cell must be colab/setup_cell.py"
+    if "device-setup" in tags(code[0]):
+        device_cell, code = code[0], code[1:]
+        assert _configures_jax_only(device_cell.source), (
+            f"{chapter.name}: the `device-setup` cell may only `import jax` and call "
+            f"jax.config.update(...), got:\n{device_cell.source}"
+        )
+        assert not device_cell.outputs, f"{chapter.name}: the `device-setup` cell printed something"
+    assert code and code[0].source.strip() == SETUP_CELL, (
+        f"{chapter.name}: the first code cell must be colab/setup_cell.py (or, before it, one "
+        "cell tagged `device-setup`)"
+    )
+    assert not any("device-setup" in tags(c) for c in code), (
+        f"{chapter.name}: a `device-setup` cell must be the first code cell, before the setup cell"
     )
     printed = "".join(o.get("text", "") for o in code[0].outputs if o.output_type == "stream")
     assert printed.startswith("JAX ") and "| devices:" in printed, (
