@@ -7,7 +7,8 @@
 #   3. every chapter executed by nbval: no error, every claim holding, every self-check `Correct`,
 #      outputs as stored (within the stated tolerances) except the cells marked
 #      nbval-version-dependent, whose reasons are listed at the end;
-#   4. on success, colab/runtime/verified.json records it (each chapter page quotes it).
+#   4. chapter 9 once more on one device (Colab's usual GPU runtime has one);
+#   5. on success, colab/runtime/verified.json records it (each chapter page quotes it).
 # Run by .ci/run after the main suite. Arguments, if any, replace `chapters` in the pytest command
 # (e.g. chapters/07_mnist.ipynb -x); only a run of every chapter is recorded.
 set -euo pipefail
@@ -24,7 +25,7 @@ python="$(.venv/bin/python -m scripts.colab_runtime python)"
 pip=("$venv/bin/python" -m pip --disable-pip-version-check --quiet)
 # What the course touches, at Colab's versions, and what runs the chapters (nbval, pytest).
 packages="jax jaxlib jax-cuda12-plugin jax-cuda12-pjrt numpy matplotlib flax optax torch
-  torchvision ipykernel ipython rich PyYAML nbval pytest pytest-xdist"
+  torchvision ipykernel ipython rich PyYAML nbval nbclient pytest pytest-xdist"
 stamp="$venv/.colab-list.sha256"   # the environment is reused while these are unchanged
 wanted="$( (cat colab/runtime/pip-freeze.gpu.txt; echo $packages) | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]; then
@@ -66,6 +67,7 @@ export COURSE_DATA_DIR="$PWD/data"   # verification/ sets the rest (CPU backend)
 # The installed course, not this checkout's helpers/ (the notebooks run in chapters/).
 (cd "$work" && "$venv/bin/python" -c 'import helpers; assert "site-packages" in helpers.__file__')
 "$venv/bin/python" -m pytest -n "${COURSE_TEST_WORKERS:-2}" --dist loadfile "${@:-chapters}"
+"$venv/bin/python" -m verification.one_device   # chapter 9 as on a single-GPU runtime
 if [ $# -eq 0 ]; then   # a whole run, not a selection: record it
   "${pip[@]}" freeze --all > "$work/passed.txt"
   .venv/bin/python -m scripts.colab_runtime record "$work/passed.txt" \
