@@ -1,7 +1,10 @@
 """Shared code of the course *Neural Networks from Scratch in JAX*.
 
 Each piece is first built inline in a chapter, then imported from here by
-later chapters. Self-checks for exercises live in :mod:`helpers.checks`.
+later chapters. Self-checks for exercises live in :mod:`helpers.checks`; the
+book's authoring tools (claims, glued numbers, errors shown on purpose, the
+figure style) in :mod:`helpers.book`; the setup cell's check in
+:mod:`helpers.runtime`.
 """
 
 # The JAX version check comes first, so an old JAX gets this message, not an obscure error from
@@ -30,11 +33,11 @@ if _release(_jax.__version__) < _release(JAX_FLOOR):
     )
 
 from .batches import batch_indices, make_batches
-from .claims import ClaimFailed, claim, expect_error, glue
+from .book import ClaimFailed, claim, expect_error, glue, use_course_style  # TEMPORARY
 from .data import load_mnist, xor_data
 from .losses import accuracy, binary_cross_entropy_with_logits, mse, softmax_cross_entropy
 from .model import init_mlp, mlp_forward
-from .plotting import plot_decision_boundary, plot_digits, plot_loss_curve, use_course_style
+from .plotting import plot_decision_boundary, plot_digits, plot_loss_curve
 from .timing import Timing, format_seconds, time_function
 from .training import evaluate, loss_and_logits, predict, scan_epoch, sgd_step, train_epoch
 from .updates import adam_init, adam_update, momentum_init, momentum_update, sgd_update
@@ -67,11 +70,6 @@ __all__ = [
     "scan_epoch",
     "sgd_step",
     "loss_and_logits",
-    "claim",
-    "ClaimFailed",
-    "glue",
-    "expect_error",
-    "use_course_style",
 ]
 __version__ = "0.1.0"
 

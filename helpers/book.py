@@ -1,4 +1,9 @@
-"""What a chapter's prose says about its own results: asserted claims, and glued numbers.
+"""The book's authoring tools: what a chapter uses to keep its prose true to its outputs, and
+its pages readable. Learners do not need them; chapters import them from here:
+
+    from helpers.book import claim, expect_error, glue
+
+What a chapter's prose says about its own results: asserted claims, and glued numbers.
 
 A chapter that says "the better recipe passes 97.5%" follows the cell that trains it with::
 
@@ -21,7 +26,10 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import matplotlib as mpl
 import numpy as np
+
+from .plotting import STYLE
 
 # The width of the book's code column at 1280 px (chapters/ruff.toml); printed lines stay within it.
 LINE_WIDTH = 79
@@ -121,3 +129,9 @@ def glue(name: str, value, spec: str = "") -> None:
     except ImportError:
         return
     myst_glue(name, _Text(format(value, spec)), display=False)
+
+
+def use_course_style() -> None:
+    """Apply the course's figure style (:data:`helpers.plotting.STYLE`) to matplotlib:
+    ``import helpers`` does this, so every figure fits the book's column."""
+    mpl.rcParams.update(STYLE)

@@ -2,7 +2,8 @@
 
 :data:`STYLE` sizes figures for the book: at 100 dpi a figure of :data:`FULL_WIDTH` inches is
 as wide as the content column (about 690 px at a 1280 px window), so it is shown at its natural
-size and 10 pt text is about 14 px tall. ``import helpers`` applies it (:func:`use_course_style`).
+size and 10 pt text is about 14 px tall. ``import helpers`` applies it
+(:func:`helpers.book.use_course_style`).
 Backgrounds are opaque white, so a figure stays readable when the book is in dark mode.
 
 Each plotting helper draws on ``ax`` (a new figure if None) and returns the axes.
@@ -13,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import jax.numpy as jnp
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -38,11 +38,6 @@ STYLE = {
     "grid.alpha": 0.3,
     "lines.linewidth": 1.8,
 }
-
-
-def use_course_style() -> None:
-    """Apply :data:`STYLE` to matplotlib (``import helpers`` does this)."""
-    mpl.rcParams.update(STYLE)
 
 
 def _axes(ax):

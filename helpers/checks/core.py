@@ -17,7 +17,7 @@ from typing import Any
 
 import jax
 
-from ..claims import wrap
+from ..book import wrap
 from .compare import compare
 from .describe import describe, fmt, unshown
 

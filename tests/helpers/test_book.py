@@ -1,10 +1,11 @@
-"""helpers.claim: a chapter's stated results, asserted wherever it runs."""
+"""helpers.book: a chapter's stated results, asserted wherever it runs; glued numbers; errors
+shown on purpose."""
 
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from helpers import ClaimFailed, claim
+from helpers.book import ClaimFailed, claim
 
 
 def test_a_claim_that_holds_prints_only_its_statement(capsys):
@@ -35,7 +36,7 @@ def test_an_array_of_several_values_is_no_claim():
 def test_glue_records_a_value_for_the_book(capsys):
     from IPython.core.interactiveshell import InteractiveShell
 
-    from helpers import glue
+    from helpers.book import glue
 
     shell = InteractiveShell.instance()
     shown = []
@@ -48,7 +49,7 @@ def test_glue_records_a_value_for_the_book(capsys):
 
 def test_glue_does_nothing_without_myst_nb(monkeypatch, capsys):
     """On Colab myst-nb is not installed: the chapter runs on, nothing shows."""
-    from helpers import glue
+    from helpers.book import glue
 
     monkeypatch.setitem(__import__("sys").modules, "myst_nb", None)
     assert glue("accuracy", 0.9813) is None
@@ -56,7 +57,7 @@ def test_glue_does_nothing_without_myst_nb(monkeypatch, capsys):
 
 
 def test_expect_error_prints_type_and_wrapped_message_without_paths(capsys):
-    from helpers import expect_error
+    from helpers.book import expect_error
 
     with expect_error(ValueError):
         raise ValueError("shape " + "word " * 30 + "end")
@@ -69,7 +70,7 @@ def test_expect_error_prints_type_and_wrapped_message_without_paths(capsys):
 
 
 def test_expect_error_fails_when_nothing_is_raised():
-    from helpers import expect_error
+    from helpers.book import expect_error
 
     with pytest.raises(ClaimFailed, match="meant to raise TypeError or KeyError"):
         with expect_error((TypeError, KeyError)):
@@ -77,7 +78,7 @@ def test_expect_error_fails_when_nothing_is_raised():
 
 
 def test_expect_error_lets_an_unexpected_error_through():
-    from helpers import expect_error
+    from helpers.book import expect_error
 
     with pytest.raises(KeyError):
         with expect_error(TypeError):
@@ -85,7 +86,7 @@ def test_expect_error_lets_an_unexpected_error_through():
 
 
 def test_wrap_keeps_links_whole_and_blank_lines():
-    from helpers.claims import wrap
+    from helpers.book import wrap
 
     link = "https://docs.jax.dev/en/latest/errors.html#jax.errors.TracerBoolConversionError"
     text = wrap("See " + link + "\n\nnext paragraph")
@@ -109,7 +110,7 @@ def test_the_course_style_fits_figures_to_the_book_column():
 
 
 def test_a_word_longer_than_the_width_gets_its_own_unindented_line():
-    from helpers.claims import wrap
+    from helpers.book import wrap
 
     link = "https://docs.jax.dev/en/latest/errors.html#jax.errors.TracerIntegerConversionError"
     assert wrap("For more information, see " + link).splitlines() == [
@@ -119,7 +120,7 @@ def test_a_word_longer_than_the_width_gets_its_own_unindented_line():
 
 
 def test_expect_error_names_the_kernel_cell_the_same_on_every_machine(capsys):
-    from helpers import expect_error
+    from helpers.book import expect_error
 
     for path in ("/tmp/ipykernel_7/123.py", "/tmp/ipykernel_123456/98765432.py"):
         with expect_error(TypeError):

@@ -46,4 +46,4 @@ def test_pinned_and_newer_jax_import(monkeypatch, new):
     finally:
         monkeypatch.undo()
         importlib.reload(helpers)
-    assert helpers.claim is not None
+    assert helpers.init_mlp is not None
