@@ -101,7 +101,13 @@ def test_rmsprop_check_accepts_reference(expect):
     "variant, fragments",
     [
         ("no-sqrt", ["new_params['b']: expected [ 0.4162 -0.4162], got [  3.4333 -20.0992]"]),
-        ("old-state", ["new_params['b']: expected [ 0.4162 -0.4162], got [ 3.e+06 -5.e+05]"]),
+        (
+            "old-state",  # numpy 2.1 (Colab's) prints the wrong values as [3000000.2 -500000.12]
+            [
+                "new_params['b']: expected [ 0.4162 -0.4162], got [",
+                "the largest difference is 3e+06 at index [0]",
+            ],
+        ),
         ("no-one-minus", ["new_params['b']: expected [ 0.4162 -0.4162], got [ 0.2 -0.2]"]),
         (
             "eps-inside",
