@@ -2,6 +2,9 @@
 
     .venv/bin/python -m scripts.measure_spread 07_mnist 08_optimizers
     .venv/bin/python -m scripts.measure_spread --variants sse4_2 one_core --json spread.json
+    .venv/bin/python -m scripts.measure_spread 07_mnist --python /tmp/venv-colab/bin/python \\
+        --variants default sse4_2 --save /tmp/runs/     # on another jax (Colab's), kept
+    .venv/bin/python -m scripts.measure_spread 07_mnist --variants --load /tmp/runs/07_mnist.*.ipynb
 
 Runs each chapter once per rounding variant (XLA flags that change float32 rounding the way
 another CPU does, and a single core, which splits matrix products differently), then compares
@@ -14,21 +17,38 @@ tolerance (its ``nbval-tolerance`` metadata, see verification/nbval_plugin.py) a
 - ``ok``: every spread is at most half the cell's tolerance (a margin of 2);
 - ``NEEDS TOLERANCE`` / ``TOO TIGHT`` / ``TEXT DIFFERS``: fix the cell or its metadata.
 
+With ``--python`` the kernels run on another interpreter, such as a copy of Colab's
+environment (whose jax 0.7.2 aborts on flags its XLA does not know: choose ``default`` and
+``sse4_2`` there); its cells marked ``nbval-version-dependent`` are left out of the comparison, as
+nbval leaves them out. ``--save`` keeps each executed run, ``--load`` adds saved runs to the
+comparison without running them again. A cell that raises (a claim that fails under a
+variant) is recorded as its error, and the run goes on.
+
 Exit status 1 when any cell needs attention.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import re
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
+from nbclient import NotebookClient
 from nbval.plugin import get_sanitize_patterns
 
-from scripts.execute_chapters import chapter_paths, check_pinned_environment, execute
+from scripts.execute_chapters import (
+    chapter_paths,
+    check_pinned_environment,
+    kernel_environment,
+    without_kernel_paths,
+)
 from verification import settings
 from verification.nbval_plugin import (
     KINDS,
@@ -45,17 +65,25 @@ VARIANTS = {  # name: (XLA_FLAGS, CPUs the kernel may use)
     "sse4_2": ("--xla_cpu_max_isa=SSE4_2", None),
     "no_ynn_fusion": ("--xla_cpu_experimental_ynn_fusion_type=", None),
     "portable_math": ("--xla_cpu_enable_platform_dependent_math=false", None),
+    "sse4_2+portable_math": (
+        "--xla_cpu_max_isa=SSE4_2 --xla_cpu_enable_platform_dependent_math=false",
+        None,
+    ),
     "one_core": ("", {0}),
 }
+VERSION_KEY = "nbval-version-dependent"
 SANITIZE = dict(get_sanitize_patterns(settings.SANITIZE.read_text()))
 
 
 def cell_texts(nb) -> list[str]:
-    """The compared text of every code cell: streams and text/plain, timings masked."""
+    """The compared text of every code cell: streams, text/plain and errors, timings masked."""
     texts = []
     for cell in (c for c in nb.cells if c.cell_type == "code"):
         parts = [
-            out.get("text", "") + out.get("data", {}).get("text/plain", "") for out in cell.outputs
+            out.get("text", "")
+            + out.get("data", {}).get("text/plain", "")
+            + (f"{out['ename']}: {out['evalue']}" if out.get("output_type") == "error" else "")
+            for out in cell.outputs
         ]
         text = "".join(parts)
         for pattern, replacement in SANITIZE.items():
@@ -81,22 +109,111 @@ def spread(tokens: list[str]) -> tuple[str, float]:
     return kind, width
 
 
-def measure(path: Path, variants: list[str]) -> list[dict]:
+def jax_version(python: str | None) -> str:
+    """The jax version a kernel on `python` (None: this interpreter) imports."""
+    code = "import importlib.metadata as m; print(m.version('jax'))"
+    return subprocess.run(
+        [python or sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+@contextlib.contextmanager
+def kernel_python(python: str | None):
+    """Kernels named python3 started inside this block run on `python` (None: the default)."""
+    if python is None:
+        yield
+        return
+    saved = os.environ.get("JUPYTER_PATH")
+    with tempfile.TemporaryDirectory() as folder:
+        spec = Path(folder) / "kernels" / "python3"
+        spec.mkdir(parents=True)
+        argv = [str(Path(python).absolute()), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        (spec / "kernel.json").write_text(
+            json.dumps({"argv": argv, "display_name": "Python 3", "language": "python"})
+        )
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [folder, saved]))
+        try:
+            yield
+        finally:
+            os.environ.pop("JUPYTER_PATH")
+            if saved is not None:
+                os.environ["JUPYTER_PATH"] = saved
+
+
+def run(path: Path, variant: str, python: str | None):
+    """Execute the stored chapter once under `variant`, going on past errors."""
+    flags, cpus = VARIANTS[variant]
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    client = NotebookClient(
+        nb,
+        timeout=900,
+        kernel_name="python3",
+        record_timing=False,
+        coalesce_streams=True,
+        allow_errors=True,  # a claim that fails under one variant is a result, not the end
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    with kernel_python(python), kernel_environment(flags, cpus):
+        client.execute()
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            without_kernel_paths(output)
+    nb.metadata.setdefault("course", {})["measured_with"] = {
+        "variant": variant,
+        "jax": jax_version(python),
+    }
+    return nb
+
+
+def run_label(nb, fallback: str) -> str:
+    measured = nb.metadata.get("course", {}).get("measured_with")
+    if not measured:
+        return fallback
+    return f"{measured['variant']} (jax {measured['jax']})"
+
+
+def measure(
+    path: Path,
+    variants: list[str],
+    python: str | None = None,
+    save: Path | None = None,
+    load: list[Path] = (),
+) -> list[dict]:
     stored = nbformat.read(path, as_version=4)
     runs = {"stored": cell_texts(stored)}
+    other_jax = set()  # runs on another jax than the pinned one
+    notebooks = [nbformat.read(p, as_version=4) for p in load if p.name.startswith(path.stem)]
     for name in variants:
-        flags, cpus = VARIANTS[name]
         print(f"  {path.stem}: variant {name} ...", file=sys.stderr, flush=True)
-        runs[name] = cell_texts(execute(path, flags, cpus))
+        nb = run(path, name, python)
+        if save is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            jax = nb.metadata["course"]["measured_with"]["jax"]
+            nbformat.write(nb, save / f"{path.stem}.{name}.jax-{jax}.ipynb")
+        notebooks.append(nb)
+    for nb in notebooks:
+        label = run_label(nb, f"run {len(runs)}")
+        runs[label] = cell_texts(nb)
+        if (
+            nb.metadata.get("course", {}).get("measured_with", {}).get("jax")
+            != settings.pins()["jax"]
+        ):
+            other_jax.add(label)
     code_cells = [(i, c) for i, c in enumerate(stored.cells) if c.cell_type == "code"]
     rows = []
     for n, (index, cell) in enumerate(code_cells):
         texts = {name: run[n] for name, run in runs.items()}
+        if cell.metadata.get(VERSION_KEY):  # not compared off the pinned jax (nbval neither)
+            texts = {name: t for name, t in texts.items() if name not in other_jax}
         tolerance = Tolerance.from_metadata(cell.metadata)
         row = {
             "chapter": path.stem,
             "code_cell": n,
             "cell": index,
+            "runs": list(texts),
             "spread": {},
             "tolerance": None if tolerance is None else vars(tolerance),
             "differs": [],
@@ -137,13 +254,23 @@ def verdict(row: dict, tolerance: Tolerance | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("chapters", nargs="*", help="chapter names (default: all)")
-    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--python", help="run the kernels on this interpreter (another jax)")
+    parser.add_argument("--save", type=Path, help="keep every executed run in this folder")
+    parser.add_argument(
+        "--load", type=Path, nargs="+", default=[], help="saved runs to compare as well"
+    )
     parser.add_argument("--json", type=Path, help="also write every row to this file")
     parser.add_argument("--all-cells", action="store_true", help="list exact cells too")
     args = parser.parse_args()
     check_pinned_environment()
-    rows = [row for path in chapter_paths(args.chapters) for row in measure(path, args.variants)]
-    print(f"variants: stored outputs, {', '.join(args.variants)}")
+    rows = [
+        row
+        for path in chapter_paths(args.chapters)
+        for row in measure(path, args.variants, args.python, args.save, args.load)
+    ]
+    runs = sorted({name for row in rows for name in row["runs"]} - {"stored"})
+    print(f"runs: stored outputs, {', '.join(runs)}")
     print(
         f"{'chapter':<18}{'cell':>5}{'code':>5}  {'spread (' + ', '.join(KINDS) + ')':<40}"
         f"{'tolerance':<34}verdict"
