@@ -33,7 +33,7 @@ if _release(_jax.__version__) < _release(JAX_FLOOR):
     )
 
 from .batches import batch_indices, make_batches
-from .book import ClaimFailed, claim, expect_error, glue, use_course_style  # TEMPORARY
+from .book import use_course_style
 from .data import load_mnist, xor_data
 from .losses import accuracy, binary_cross_entropy_with_logits, mse, softmax_cross_entropy
 from .model import init_mlp, mlp_forward

@@ -53,6 +53,7 @@ from verification import settings
 from verification.nbval_plugin import (
     KINDS,
     NUMBER,
+    VERSION_KEY,
     Tolerance,
     is_integer,
     last_digit_unit,
@@ -71,7 +72,6 @@ VARIANTS = {  # name: (XLA_FLAGS, CPUs the kernel may use)
     ),
     "one_core": ("", {0}),
 }
-VERSION_KEY = "nbval-version-dependent"
 SANITIZE = dict(get_sanitize_patterns(settings.SANITIZE.read_text()))
 
 

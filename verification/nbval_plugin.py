@@ -170,7 +170,7 @@ GLUE_RECORD = "application/papermill.record/"
 
 def without_glue_records(outputs) -> list:
     """The outputs less myst-nb's glue records: hidden outputs that only the book reads, which
-    helpers.glue writes only where myst-nb is installed (not on Colab)."""
+    helpers.book.glue writes only where myst-nb is installed (not on Colab)."""
     return [
         output
         for output in outputs

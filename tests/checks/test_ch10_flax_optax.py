@@ -68,16 +68,7 @@ CALL = "Not quite yet: to_params(MLP([3, 4, 2], ...)): "
         ),
         (lambda model: ..., ["write the body of the function first"]),
     ],
-    ids=[
-        "variables",
-        "transposed",
-        "b-and-W",
-        "lists",
-        "one-layer",
-        "state",
-        "zero-b",
-        "unfinished",
-    ],
+    ids="variables transposed b-and-W lists one-layer state zero-b unfinished".split(),
 )
 def test_to_params_check_rejects_wrong_answers(expect, answer, fragments):
     expect(checks.check_to_params(answer), False, *fragments)

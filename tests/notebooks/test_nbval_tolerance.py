@@ -198,7 +198,7 @@ def test_a_failed_self_check_is_found_in_any_output():
 
 
 def test_glue_records_are_left_out_where_myst_nb_is_not_installed():
-    """helpers.glue records numbers for the book only where myst-nb is installed; on Colab's
+    """helpers.book.glue records numbers for the book only where myst-nb is installed; on Colab's
     versions (no myst-nb) the stored records are not expected."""
     record = nbformat.v4.new_output(
         "display_data", data={"application/papermill.record/text/plain": "98.1%"}

@@ -86,7 +86,7 @@ def test_printed_lines_fit_the_page(path):
     for i, cell in enumerate(code_cells(path)):
         for out in cell.outputs:
             if out.output_type == "error":
-                too_long.append(f"cell {i}: a traceback (use helpers.expect_error)")
+                too_long.append(f"cell {i}: a traceback (use helpers.book.expect_error)")
                 continue
             data = out.get("data", {})
             if "image/png" in data or "text/html" in data:
