@@ -71,7 +71,7 @@ def _is_truth_value(holds) -> bool:
 
 
 # The file a notebook kernel compiles a cell into: its name differs on every run and machine.
-_KERNEL_FILE = re.compile(r"\S*ipykernel_\d+[/\\]\d+\.py")
+KERNEL_FILE = re.compile(r"\S*ipykernel_\d+[/\\]\d+\.py")
 
 
 def wrap(text: str, width: int = LINE_WIDTH) -> str:
@@ -103,7 +103,7 @@ def expect_error(
     try:
         yield
     except expected as error:
-        message = _KERNEL_FILE.sub("<cell>", str(error))  # the same on every machine
+        message = KERNEL_FILE.sub("<cell>", str(error))  # the same on every machine
         print(wrap(f"{type(error).__name__}: {message}"))
     else:
         raise ClaimFailed(f"The code was meant to raise {names}, but it ran without an error.")

@@ -30,7 +30,7 @@ fi
 # Colab's own jax/jaxlib pair (colab/runtime/pip-freeze.gpu.txt): the test installs it into a
 # fresh virtual environment, then installs `helpers` from this checkout with --no-index and
 # checks that jax stays at this version. Downloaded once, never installed into .venv.
-wheelhouse="$venv/wheelhouse"
+wheelhouse="$venv/wheelhouse"   # scripts/wheelhouse.py says the same
 colab_jax="$("$venv/bin/python" -c 'from scripts.colab_runtime import read_freeze; print(read_freeze()["jax"])')"
 if ! ls "$wheelhouse"/jax-"$colab_jax"-*.whl "$wheelhouse"/jaxlib-"$colab_jax"-*.whl >/dev/null 2>&1; then
   echo "Downloading jax/jaxlib $colab_jax into $wheelhouse for the install-path test ..."
@@ -44,7 +44,7 @@ fi
 # the test (and scripts/page_report/) inject into every page. npm pack needs only the npm
 # registry; without either package the browser test is skipped (fails with
 # COURSE_REQUIRE_BROWSER=1).
-for package in mathjax@3.2.2 axe-core@4.14.1; do
+for package in $("$venv/bin/python" -m scripts.wheelhouse); do
   tgz="$wheelhouse/${package%@*}-${package#*@}.tgz"
   if [ ! -s "$tgz" ]; then
     if command -v npm >/dev/null 2>&1; then

@@ -51,6 +51,8 @@ OWNED_FACTS = [
     ("the chapter file pattern", r"\[0-9\]\[0-9\]_\*", "scripts/chapters.py"),
     ("the requirements.txt pin parser", r"==\(\[\^", "verification/settings.py"),
     ("the rounding variant", r"--xla_cpu_enable_platform_dependent_math=false", None),
+    ("the wheelhouse folder", r'"wheelhouse"', "scripts/wheelhouse.py"),
+    ("the npm packages' versions", r"3\.2\.2|4\.14\.1", "scripts/wheelhouse.py"),
 ]
 # Where a fact may also be named: documentation strings of what reads it, measurement menus.
 ALSO_ALLOWED = {

@@ -31,8 +31,8 @@ problem), ``axe`` (axe-core in light and dark mode), ``report`` (a page's report
 
 The browser test (tests/book/test_browser.py) runs the same measurements on every page and fails
 on a regression; tests/notebooks/test_figures.py checks the stored figures without a browser.
-Both browser runs need /usr/bin/chromium and the npm packages ``mathjax@3.2.2`` and
-``axe-core@4.14.1`` that ``scripts/setup_env.sh`` packs into ``.venv/wheelhouse``; the pages are
+Both browser runs need /usr/bin/chromium and the npm packages ``mathjax`` and
+``axe-core`` that ``scripts/setup_env.sh`` packs into ``.venv/wheelhouse``; the pages are
 served over 127.0.0.1 and every request that leaves it is aborted (MathJax's CDN is answered
 from the local copy).
 """

@@ -7,9 +7,9 @@ import tarfile
 from pathlib import Path
 
 from scripts.page_report.harness import script
-from scripts.page_report.server import WHEELHOUSE
+from scripts.wheelhouse import npm_tgz
 
-AXE_TGZ = WHEELHOUSE / "axe-core-4.14.1.tgz"
+AXE_TGZ = npm_tgz("axe-core")
 SEVERE = ("serious", "critical")  # the axe-core impacts that count
 MODES = ("light", "dark")
 # The rules whose result depends on colours: the only ones that can differ in dark mode, where

@@ -5,15 +5,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import os
 import tarfile
 import threading
 from pathlib import Path
 
-from scripts.chapters import REPO
+from scripts.wheelhouse import npm_tgz
 
-WHEELHOUSE = Path(os.environ.get("COURSE_WHEELHOUSE", REPO / ".venv" / "wheelhouse"))
-MATHJAX_TGZ = WHEELHOUSE / "mathjax-3.2.2.tgz"
+MATHJAX_TGZ = npm_tgz("mathjax")
 
 
 def pages(html: Path) -> list[str]:

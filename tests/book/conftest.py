@@ -1,8 +1,8 @@
 """Fixtures of the browser test: the built book served over 127.0.0.1, Chromium, MathJax offline.
 
 The book loads MathJax 3 from its CDN. The tests have no network, so those requests are answered
-from the npm package ``mathjax@3.2.2`` that ``scripts/setup_env.sh`` puts in ``.venv/wheelhouse``;
-every other request that leaves 127.0.0.1 is aborted. axe-core (``axe-core@4.14.1``, the same
+from the npm package ``mathjax`` that ``scripts/setup_env.sh`` puts in ``.venv/wheelhouse``;
+every other request that leaves 127.0.0.1 is aborted. axe-core (``axe-core``, the same
 wheelhouse) is injected into the pages by ``scripts/page_report/``, which holds the serving,
 routing and measuring code that the test and the page report share.
 
@@ -45,14 +45,14 @@ def site(built_book):
 
 @pytest.fixture(scope="module")
 def mathjax(tmp_path_factory) -> Path:
-    """The es5/ folder of MathJax 3.2.2, unpacked from the wheelhouse."""
+    """The es5/ folder of MathJax (scripts/wheelhouse.py), unpacked from the wheelhouse."""
     _require(MATHJAX_TGZ, "run `bash scripts/setup_env.sh`: it uses npm pack")
     return unpack_mathjax(tmp_path_factory.mktemp("mathjax"))
 
 
 @pytest.fixture(scope="module")
 def axe() -> str:
-    """axe.min.js of axe-core 4.14.1, from the wheelhouse."""
+    """axe.min.js of axe-core (scripts/wheelhouse.py), from the wheelhouse."""
     _require(AXE_TGZ, "run `bash scripts/setup_env.sh`: it uses npm pack")
     return axe_source()
 

@@ -33,8 +33,7 @@ import pytest
 
 from scripts.chapters import NOT_SOURCES, REPO
 from scripts.colab_runtime import read_freeze
-
-WHEELHOUSE = Path(os.environ.get("COURSE_WHEELHOUSE", REPO / ".venv" / "wheelhouse"))
+from scripts.wheelhouse import WHEELHOUSE
 
 # Distributions in .venv that the fresh environment must NOT see: the ones under test.
 HIDDEN = {"jax", "jaxlib", "jax_plugins", "nn_from_scratch_jax_helpers", "helpers"}
