@@ -33,7 +33,6 @@ import argparse
 import contextlib
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -41,7 +40,6 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbval.plugin import get_sanitize_patterns
 
 from scripts.execute_chapters import (
     chapter_paths,
@@ -55,11 +53,10 @@ from verification.nbval_plugin import (
     NUMBER,
     VERSION_KEY,
     Tolerance,
-    is_integer,
-    last_digit_unit,
     reconcile,
     skeleton,
 )
+from verification.spread import cell_texts, spread, verdict
 
 VARIANTS = {  # name: (XLA_FLAGS, CPUs the kernel may use)
     "default": ("", None),
@@ -72,41 +69,6 @@ VARIANTS = {  # name: (XLA_FLAGS, CPUs the kernel may use)
     ),
     "one_core": ("", {0}),
 }
-SANITIZE = dict(get_sanitize_patterns(settings.SANITIZE.read_text()))
-
-
-def cell_texts(nb) -> list[str]:
-    """The compared text of every code cell: streams, text/plain and errors, timings masked."""
-    texts = []
-    for cell in (c for c in nb.cells if c.cell_type == "code"):
-        parts = [
-            out.get("text", "")
-            + out.get("data", {}).get("text/plain", "")
-            + (f"{out['ename']}: {out['evalue']}" if out.get("output_type") == "error" else "")
-            for out in cell.outputs
-        ]
-        text = "".join(parts)
-        for pattern, replacement in SANITIZE.items():
-            text = re.sub(pattern, replacement, text)
-        texts.append(text)
-    return texts
-
-
-def kind_of(token: str) -> str:
-    if token.endswith("%"):
-        return "percent_points"
-    return "count" if is_integer(token) else "relative"
-
-
-def spread(tokens: list[str]) -> tuple[str, float]:
-    """Kind and spread of one printed number across runs (tokens[0] is the stored one)."""
-    kind = kind_of(tokens[0])
-    values = [float(t.rstrip("%")) for t in tokens]
-    width = max(values) - min(values)
-    if kind == "relative":  # what a decimal moves beyond its last printed digit, relative
-        unit = max(last_digit_unit(t) for t in tokens)
-        width = 0.0 if width <= unit * (1 + 1e-9) else width / max(abs(values[0]), 1e-30)
-    return kind, width
 
 
 def jax_version(python: str | None) -> str:
@@ -238,17 +200,6 @@ def measure(
         row["verdict"] = verdict(row, tolerance)
         rows.append(row)
     return rows
-
-
-def verdict(row: dict, tolerance: Tolerance | None) -> str:
-    if row["differs"]:
-        return "TEXT DIFFERS"
-    moving = {k: v for k, v in row["spread"].items() if v > 0}
-    if tolerance is None:  # a last digit that flips counts here too: nbval compares exactly
-        return "NEEDS TOLERANCE" if row["rejected"] else "exact"
-    if row["rejected"]:
-        return "TOO TIGHT"
-    return "ok" if all(v <= getattr(tolerance, k) / 2 for k, v in moving.items()) else "TOO TIGHT"
 
 
 def main() -> None:

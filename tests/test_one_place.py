@@ -89,3 +89,15 @@ def test_the_book_leaves_out_what_a_checkout_holds_besides_its_sources():
     folders = {".venv", ".venv-colab", "_build", "data", "student", "screenshots"}
     assert folders <= set(NOT_SOURCES), folders - set(NOT_SOURCES)
     assert folders <= excluded, f"_config.yml exclude_patterns lacks {folders - excluded}"
+
+
+def test_no_python_file_over_250_lines():
+    """A file that grows past 250 lines mixes concerns: split it (CONTRIBUTING.md)."""
+    folders = ("helpers", "scripts", "tests", "bench", "_ext", "verification")
+    long = [
+        f"{path.relative_to(REPO)}: {n} lines"
+        for folder in folders
+        for path in sorted((REPO / folder).rglob("*.py"))
+        if (n := len(path.read_text().splitlines())) > 250
+    ]
+    assert not long, "\n".join(long)
