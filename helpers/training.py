@@ -173,5 +173,15 @@ def evaluate(params: Params, images: jax.Array, labels: jax.Array):
 
 @jax.jit
 def predict(params: Params, images: jax.Array) -> jax.Array:
-    """Predicted class of every image: ``(N,)`` int32."""
-    return jnp.argmax(mlp_forward(params, images), axis=-1).astype(jnp.int32)
+    """Predicted class of every image: ``(N,)`` int32, the argmax of the network's logits.
+
+    A network with one output (a binary classifier) is refused: an argmax over one logit is
+    always class 0; its prediction is ``mlp_forward(params, images)[:, 0] > 0``."""
+    logits = mlp_forward(params, images)
+    if logits.shape[-1] == 1:
+        raise ValueError(
+            f"predict: the network has one output (logits of shape {tuple(logits.shape)}), so an "
+            "argmax would always pick class 0. For a binary classifier, predict class 1 where "
+            "the logit is positive: mlp_forward(params, images)[:, 0] > 0."
+        )
+    return jnp.argmax(logits, axis=-1).astype(jnp.int32)

@@ -1,6 +1,7 @@
-"""The updates refuse a learning rate (or beta, b1, b2, eps) that is not one number: an array
-would broadcast into every parameter and silently change its shape (a 2-3-1 net whose W2 became
-(3, 3)); a string or None would fail deep inside JAX."""
+"""Arguments that would give a silent wrong answer are refused. The updates refuse a learning
+rate (or beta, b1, b2, eps) that is not one number: an array would broadcast into every
+parameter and silently change its shape (a 2-3-1 net whose W2 became (3, 3)); a string or None
+would fail deep inside JAX. predict refuses a one-output network."""
 
 import jax
 import jax.numpy as jnp
@@ -54,3 +55,10 @@ def test_a_beta_that_is_not_one_number_is_refused():
         helpers.momentum_update(params, params, helpers.momentum_init(params), 0.1, [0.9])
     with pytest.raises(TypeError, match="adam_update: eps must be one number"):
         helpers.adam_update(params, params, helpers.adam_init(params), 0.1, eps="1e-8")
+
+
+def test_predict_refuses_a_one_output_network():
+    """Its argmax is always class 0 (accuracy refuses the same case)."""
+    params = helpers.init_mlp(jax.random.key(0), [2, 3, 1])
+    with pytest.raises(ValueError, match=r"one output .*\[:, 0\] > 0"):
+        helpers.predict(params, jnp.ones((4, 2)))
