@@ -84,15 +84,42 @@ def check_shard_batch(fn: Callable, mesh: Any) -> CheckResult:
                 f"{call}: {'the values changed: ' if shapes_match(got, array) else ''}{problem}"
             )
         sharding = getattr(got, "sharding", None)
+        if n == 1 and not _names_batch(sharding):  # every layout is equivalent on one device
+            raise Problem(
+                f"{call}: on a mesh of one device no layout shows a split, so the check reads "
+                f"how the array was placed: {_layout(sharding)}, expected "
+                "NamedSharding(mesh, P('batch'))"
+            )
         if sharding is None or not sharding.is_equivalent_to(wanted, array.ndim):
             raise Problem(
                 f"{call}: the layout is {_layout(sharding)}, expected dimension 0 split over the "
                 f"{_devices(n)} of the 'batch' axis and the rest whole, i.e. "
                 "NamedSharding(mesh, P('batch'))"
             )
+    if n == 1:
+        return passed(
+            f"shard_batch places all {len(cases)} test arrays with NamedSharding(mesh, "
+            "P('batch')). On one device the split itself cannot be seen: run the chapter on a "
+            "CPU runtime (8 simulated devices) to check it."
+        )
     return passed(
         f"shard_batch splits the first dimension over the {_devices(n)} of the mesh "
         f"for all {len(cases)} test arrays."
+    )
+
+
+def _names_batch(sharding: Any) -> bool:
+    """Whether ``sharding`` names the mesh axis 'batch' for dimension 0 (and nothing else)."""
+    spec = getattr(sharding, "spec", None)
+    return (
+        isinstance(sharding, NamedSharding)
+        and spec is not None
+        and tuple(spec)[:1]
+        in (
+            ("batch",),
+            (("batch",),),
+        )
+        and all(axis is None for axis in tuple(spec)[1:])
     )
 
 

@@ -132,17 +132,20 @@ def test_shard_batch_check_on_one_device(expect, axis_type):
             lambda a: jax.device_put(a, NamedSharding(mesh, P("batch"))), mesh
         ),
         True,
-        "shard_batch splits the first dimension",
+        "On one device the split itself cannot be seen",
     )
     expect(checks.check_shard_batch(lambda a: a + 1, mesh), False, "the values changed")
-    # With one device, "the whole array on that device" is the same layout as P("batch") on a
-    # mesh of one (there is nothing to split): the check accepts it, as it should.
+    # With one device every layout is equivalent to P("batch"), so an answer that ignores the
+    # mesh would pass on equivalence alone (issue 24): the check reads how it was placed.
     device = jax.devices()[0]
-    expect(
-        checks.check_shard_batch(lambda a: jax.device_put(a, device), mesh),
-        True,
-        "over the 1 device of the mesh",
-    )
+    for wrong in (lambda a: a, lambda a: jax.device_put(a, device)):
+        expect(
+            checks.check_shard_batch(wrong, mesh),
+            False,
+            "on a mesh of one device no layout shows a split",
+        )
+    replicated = lambda a: jax.device_put(a, NamedSharding(mesh, P()))  # noqa: E731
+    expect(checks.check_shard_batch(replicated, mesh), False, "NamedSharding(mesh, P())")
 
 
 def test_pcast_to_varying_marks_its_input_varying():
