@@ -44,21 +44,25 @@ def _version(distribution: str) -> str | None:
         return None
 
 
-PLUGINS = {"gpu": ("jax-cuda12-plugin", "jax-cuda13-plugin"), "tpu": ("libtpu",)}
-EXTRA = {"gpu": "cuda12", "tpu": "tpu"}
+# The plugin distributions of each accelerator, with the jax extra that installs each.
+PLUGINS = {
+    "gpu": {"jax-cuda12-plugin": "cuda12", "jax-cuda13-plugin": "cuda13"},
+    "tpu": {"libtpu": "tpu"},
+}
 
 
 def unused_accelerator_message(accelerator: str) -> str:
     """Why JAX runs on the CPU of a machine with a GPU or TPU, and what to do."""
     jaxlib = _version("jaxlib")
-    plugins = [f"{name} {v}" for name in PLUGINS[accelerator] if (v := _version(name))]
-    found = ", ".join(plugins) or "none installed"
+    installed = {name: v for name in PLUGINS[accelerator] if (v := _version(name))}
+    found = ", ".join(f"{name} {v}" for name, v in installed.items()) or "none installed"
+    extra = PLUGINS[accelerator][next(iter(installed), next(iter(PLUGINS[accelerator])))]
     return (
         f"This runtime has a {accelerator.upper()}, but JAX {jax.__version__} runs on the "
         f"CPU. jaxlib is {jaxlib}; {accelerator.upper()} plugin: {found}. JAX uses a "
         "plugin only when its version equals jaxlib's, so this happens when something "
         "upgraded jax without its plugin. To repair it: pip install -U "
-        f'"jax[{EXTRA[accelerator]}]=={jax.__version__}", then Runtime > Restart session; '
+        f'"jax[{extra}]=={jax.__version__}", then Runtime > Restart session; '
         "or start a fresh runtime (Runtime > Disconnect and delete runtime)."
     )
 

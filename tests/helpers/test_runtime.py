@@ -86,3 +86,11 @@ def test_an_accelerator_jax_uses_passes(capsys, monkeypatch):
 def test_devices_are_described_by_platform_and_id(devices, text):
     fakes = [SimpleNamespace(platform=p, id=i) for p, i in devices]
     assert runtime.describe_devices(fakes) == text
+
+
+def test_the_repair_names_the_extra_of_the_installed_plugin(monkeypatch):
+    """A CUDA 13 runtime is told to install jax[cuda13], not jax[cuda12]."""
+    monkeypatch.setattr(runtime, "_version", {"jaxlib": "0.7.2", "jax-cuda13-plugin": "0.7.2"}.get)
+    message = runtime.unused_accelerator_message("gpu")
+    assert "GPU plugin: jax-cuda13-plugin 0.7.2." in message
+    assert f'"jax[cuda13]=={jax.__version__}"' in message
