@@ -30,6 +30,7 @@ import nbformat
 from jupytext.combine import combine_inputs_with_outputs
 from nbclient import NotebookClient
 
+from helpers.book import KERNEL_FILE  # the one pattern: verification/sanitize.cfg repeats it
 from scripts.chapters import CHAPTERS_DIR, REPO, SOURCES
 from verification.settings import machine, pins
 
@@ -149,20 +150,17 @@ def check_kernel_environment(nb, path: Path) -> None:
         )
 
 
-KERNEL_PATH = re.compile(r"/tmp/ipykernel_\d+/\d+\.py")  # a new folder for every kernel
-
-
 def without_kernel_paths(output) -> None:
     """Write a cell's code file as `<cell>` in messages, as verification/sanitize.cfg does, not
     as the kernel's temporary path, so an unchanged chapter re-executes to the same text."""
     for key in ("text", "evalue"):
         if isinstance(output.get(key), str):
-            output[key] = KERNEL_PATH.sub("<cell>", output[key])
+            output[key] = KERNEL_FILE.sub("<cell>", output[key])
     if "traceback" in output:
-        output["traceback"] = [KERNEL_PATH.sub("<cell>", line) for line in output["traceback"]]
+        output["traceback"] = [KERNEL_FILE.sub("<cell>", line) for line in output["traceback"]]
     data = output.get("data", {})
     if isinstance(data.get("text/plain"), str):
-        data["text/plain"] = KERNEL_PATH.sub("<cell>", data["text/plain"])
+        data["text/plain"] = KERNEL_FILE.sub("<cell>", data["text/plain"])
 
 
 def main() -> None:

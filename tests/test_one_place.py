@@ -53,6 +53,7 @@ OWNED_FACTS = [
     ("the rounding variant", r"--xla_cpu_enable_platform_dependent_math=false", None),
     ("the wheelhouse folder", r'"wheelhouse"', "scripts/wheelhouse.py"),
     ("the npm packages' versions", r"3\.2\.2|4\.14\.1", "scripts/wheelhouse.py"),
+    ("the kernel's cell-file pattern", r"ipykernel_\\d", "helpers/book.py"),
 ]
 # Where a fact may also be named: documentation strings of what reads it, measurement menus.
 ALSO_ALLOWED = {
@@ -79,6 +80,18 @@ def test_each_fact_is_stated_in_one_place():
             if re.search(pattern, path.read_text()):
                 problems.append(f"{name} states {what}; import it from {owner or allowed}")
     assert not problems, "\n".join(problems)
+
+
+def test_nbval_masks_the_kernel_cell_files_that_the_chapters_store_as_cell():
+    """nbval reads its masks from sanitize.cfg, so it repeats helpers.book's pattern exactly."""
+    import configparser
+
+    from helpers.book import KERNEL_FILE
+
+    masks = configparser.ConfigParser(interpolation=None)
+    masks.read(REPO / "verification" / "sanitize.cfg")
+    assert masks["kernel_paths"]["regex"] == KERNEL_FILE.pattern
+    assert masks["kernel_paths"]["replace"] == "<cell>"
 
 
 def test_the_book_leaves_out_what_a_checkout_holds_besides_its_sources():
