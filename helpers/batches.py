@@ -27,6 +27,15 @@ def _check_batching(fn: str, images, labels, batch_size: int) -> int:
     return check_int(fn, "batch_size", batch_size, 1, n)
 
 
+def check_label_indices(fn: str, labels, n: int) -> None:
+    """One class index per example, shape ``(n,)``; one-hot rows get the ``argmax`` fix."""
+    if labels.ndim != 1:
+        raise ValueError(
+            f"{fn}: labels should be one class index per example, shape ({n},), got shape "
+            f"{tuple(labels.shape)}; for one-hot labels, pass jnp.argmax(labels, axis=1)."
+        )
+
+
 def _stable_argsort(keys: jax.Array) -> jax.Array:
     """``jnp.argsort(keys, stable=True)`` for uint32 ``keys`` of length ``n <= 2**24``.
 
@@ -84,12 +93,14 @@ def make_batches(
     Returns ``(steps, batch_size, ...)`` and ``(steps, batch_size)`` arrays,
     the leading axis being the one ``lax.scan`` walks over. With a ``key``
     the examples are shuffled first; without one they keep their order.
+    Labels are class indices (one-hot rows are refused, with the fix).
     """
     images, labels = (
         as_array("make_batches", "images", images),
         as_array("make_batches", "labels", labels),
     )
     batch_size = _check_batching("make_batches", images, labels, batch_size)
+    check_label_indices("make_batches", labels, images.shape[0])
     steps = images.shape[0] // batch_size
     if key is None:
         keep = steps * batch_size

@@ -126,16 +126,36 @@ def _probabilities(values: np.ndarray, n_points: int) -> np.ndarray:
     return values
 
 
+def _check_digits(images, labels, predictions) -> None:
+    """28x28 images, and one whole class number per image: logits or one-hot rows are refused."""
+    if np.shape(images)[1:] not in ((784,), (28, 28)):
+        raise ValueError(
+            "plot_digits: images should be 28x28 digits, shape (N, 784) or (N, 28, 28), got "
+            f"shape {np.shape(images)}; pass the images first, and the network's classes as "
+            "predictions=jnp.argmax(logits, axis=1)."
+        )
+    for name, values in (("labels", labels), ("predictions", predictions)):
+        if values is None:
+            continue
+        values = np.asarray(values)
+        if values.ndim != 1 or len(values) != len(images):
+            raise ValueError(
+                f"plot_digits: {name} should be one class per image, shape ({len(images)},), "
+                f"got shape {values.shape}: for logits or probabilities, take "
+                f"jnp.argmax({name}, axis=1)."
+            )
+        if np.any(values != np.round(values)):
+            raise ValueError(
+                f"plot_digits: {name} should be class numbers (0 to 9), got fractions such as "
+                f"{values[values != np.round(values)][0]:.3g}: for logits or probabilities, "
+                f"take jnp.argmax(..., axis=1) of the whole (N, 10) array."
+            )
+
+
 def plot_digits(images, labels, predictions=None, n_cols: int = 8, n_rows: int = 2):
     """A grid of 28x28 digits from ``images (N, 784)``, titled with their labels
     (and predictions, in red when wrong). Returns the figure."""
-    for name, values in (("labels", labels), ("predictions", predictions)):
-        if values is not None and np.ndim(values) != 1:
-            raise ValueError(
-                f"plot_digits: {name} should be one class per image, shape (N,), got shape "
-                f"{np.shape(values)}: for logits or probabilities, take "
-                f"jnp.argmax({name}, axis=1)."
-            )
+    _check_digits(images, labels, predictions)
     n = min(len(images), n_cols * n_rows)
     size = min(1.3, FULL_WIDTH / n_cols)  # inches per digit; a wide grid shrinks to the column
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(size * n_cols, 1.15 * size * n_rows))

@@ -23,8 +23,9 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from ._step_check import checked
 from ._validate import as_array, check_class_labels, check_int, check_nonempty
-from .batches import _check_batching, batch_indices
+from .batches import _check_batching, batch_indices, check_label_indices
 from .losses import accuracy, softmax_cross_entropy
 from .model import Params, mlp_forward, validate_params
 from .updates import sgd_update
@@ -42,6 +43,7 @@ def _check_data(fn: str, params: Params, images, labels) -> tuple[jax.Array, jax
             f"{images.dtype} of shape {tuple(images.shape)}; scale raw pixels with "
             "images.astype(jnp.float32) / 255."
         )
+    check_label_indices(fn, labels, images.shape[0])
     if labels.shape != images.shape[:1]:
         raise ValueError(
             f"{fn}: {images.shape[0]} images but labels of shape "
@@ -78,7 +80,8 @@ def scan_epoch(
     ``accuracies (steps,)``. Call it inside ``jax.jit`` so the whole epoch
     compiles to one program (see :func:`train_epoch`). Chapter 6 builds it.
 
-    Checks shapes and ``batch_size``, and (outside ``jit``) that integer labels
+    Checks shapes and ``batch_size``, what ``step`` returns (while tracing), and
+    (outside ``jit``) that integer labels
     are not negative; ``step`` decides what a label means, so the upper bound is
     its loss's business (``train_epoch`` checks it for the MLP).
     """
@@ -109,9 +112,11 @@ def scan_epoch(
         def image_batch(idx):
             return images[idx]
 
+    checked_step = checked("scan_epoch", step)  # a wrong output: one line, not scan's dump
+
     def body(state, batch):
         at, batch_labels = batch
-        return step(state, image_batch(at), batch_labels)
+        return checked_step(state, image_batch(at), batch_labels)
 
     state, (losses, accuracies) = jax.lax.scan(body, state, (where, label_batches))
     return state, losses, accuracies

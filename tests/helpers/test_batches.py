@@ -55,3 +55,14 @@ def test_stable_argsort_keeps_equal_keys_in_order():
     high, low = jax.random.randint(jax.random.key(0), (2, 5000), 0, 8)  # many ties
     keys = (high.astype(jnp.uint32) << 29) | low.astype(jnp.uint32)
     np.testing.assert_array_equal(_stable_argsort(keys), np.argsort(keys, kind="stable"))
+
+
+@pytest.mark.parametrize("key", [None, jax.random.key(0)])
+def test_one_hot_labels_are_refused_with_the_fix(examples, key):
+    images, labels = examples
+    with pytest.raises(
+        ValueError,
+        match=r"make_batches: labels should be one class index .*"
+        r"got shape \(50, 3\); for one-hot labels, pass jnp.argmax",
+    ):
+        make_batches(images, jax.nn.one_hot(labels, 3), 8, key)

@@ -51,3 +51,22 @@ def test_digits_are_labelled_with_classes_not_logits():
         helpers.plot_digits(images, labels, predictions=np.ones((4, 10)), n_cols=4, n_rows=1)
     with pytest.raises(ValueError, match=r"labels should be one class per image"):
         helpers.plot_digits(images, np.eye(4), n_cols=4, n_rows=1)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((np.ones((4, 10)), [0, 1, 2, 3]), r"images should be 28x28 digits.*got shape \(4, 10\)"),
+        (
+            (np.zeros((4, 784)), [0, 1, 2, 3], np.linspace(-1, 1, 4)),
+            r"predictions should be "
+            r"class numbers \(0 to 9\), got fractions such as -0.333.*argmax",
+        ),
+        ((np.zeros((4, 784)), np.array([0.2, 0.9, 0.1, 0.5])), r"labels should be class numbers"),
+        ((np.zeros((4, 784)), [0, 1]), r"labels should be one class per image, shape \(4,\)"),
+    ],
+    ids=["logits-as-images", "one-logit-per-image", "probabilities-as-labels", "too-few-labels"],
+)
+def test_digits_from_logits_are_refused_with_the_fix(args, message):
+    with pytest.raises(ValueError, match=message):
+        helpers.plot_digits(*args, n_cols=4, n_rows=1)
