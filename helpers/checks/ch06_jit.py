@@ -8,7 +8,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .core import CheckResult, check, passed, run_cases
+from .core import CheckResult, Problem, check, passed, run_cases
+from .tracing import primitive_names
 
 
 def _soft_threshold_reference(x: jax.Array, t: float) -> jax.Array:
@@ -44,7 +45,18 @@ def _descent_path_reference(x0: float, lr: float, steps: int) -> np.ndarray:
 @check
 def check_descent_path(descent_path: Callable) -> CheckResult:
     """Exercise ex-06-scan-descent: ``descent_path(x0, lr, steps)`` returns the ``(steps,)``
-    values of x after each gradient-descent step on ``(x - 3)**2``."""
+    values of x after each gradient-descent step on ``(x - 3)**2``, computed by a
+    ``jax.lax.scan``: its traced program holds a ``scan`` (a Python ``for`` loop gives the same
+    values, unrolled into one copy of the step per iteration, and is refused with that hint)."""
     cases = [(0.0, 0.1, 5), (10.0, 0.25, 4), (-2.0, 0.01, 3)]
     run_cases("descent_path", descent_path, _descent_path_reference, cases, atol=1e-4)
+    x0, lr, steps = cases[0]
+    if "scan" not in primitive_names(lambda: descent_path(x0, lr, steps)):
+        raise Problem(
+            f"descent_path({x0}, {lr}, {steps}) gives the right values, but its traced program "
+            "holds no scan: the exercise asks for the loop to be a jax.lax.scan, which JAX "
+            "traces once and compiles as one loop (a Python for loop is unrolled: one copy of "
+            "the step per iteration). Write the step as body(x, _) -> (new_x, new_x) and call "
+            "jax.lax.scan(body, x0, None, length=steps)"
+        )
     return passed(f"descent_path matches the reference on all {len(cases)} test inputs.")

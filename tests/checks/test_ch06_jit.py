@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import pytest
 
 from helpers import checks
@@ -88,3 +89,49 @@ def test_descent_path_accepts_the_solution(expect):
 )
 def test_descent_path_rejects_wrong_answers(expect, answer, fragments):
     expect(checks.check_descent_path(answer), False, *fragments)
+
+
+def descent_python_loop(x0, lr, steps):
+    grad_f = jax.grad(lambda x: (x - 3.0) ** 2)
+    x, path = jnp.asarray(x0, dtype=jnp.float32), []
+    for _ in range(steps):
+        x = x - lr * grad_f(x)
+        path.append(x)
+    return jnp.stack(path)
+
+
+def descent_numpy_loop(x0, lr, steps):
+    x, path = float(x0), []
+    for _ in range(steps):
+        x = x - lr * 2.0 * (x - 3.0)
+        path.append(x)
+    return np.array(path, dtype=np.float32)
+
+
+def descent_fori_loop(x0, lr, steps):
+    """A compiled loop too: fori_loop with Python bounds is traced as a scan, so it passes."""
+    grad_f = jax.grad(lambda x: (x - 3.0) ** 2)
+
+    def body(i, carry):
+        x, path = carry
+        x = x - lr * grad_f(x)
+        return x, path.at[i].set(x)
+
+    start = (jnp.asarray(x0, dtype=jnp.float32), jnp.zeros(steps))
+    return jax.lax.fori_loop(0, steps, body, start)[1]
+
+
+@pytest.mark.parametrize("answer", [descent_python_loop, descent_numpy_loop])
+def test_descent_path_refuses_a_python_loop(expect, answer):
+    """The values are right, the loop is not a scan: the hint names the rule and the fix."""
+    expect(
+        checks.check_descent_path(answer),
+        False,
+        "descent_path(0.0, 0.1, 5) gives the right values, but its traced program holds no scan",
+        "the exercise asks for the loop to be a jax.lax.scan",
+        "jax.lax.scan(body, x0, None, length=steps)",
+    )
+
+
+def test_descent_path_accepts_a_compiled_fori_loop(expect):
+    expect(checks.check_descent_path(descent_fori_loop), True, "matches the reference")
