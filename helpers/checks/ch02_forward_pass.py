@@ -7,22 +7,24 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from ..data import xor_data
 from ..model import init_mlp, mlp_forward
 from .compare import compare, shapes_match
 from .core import (
-    PASS,
     CheckResult,
     Problem,
     call_answer,
     check,
-    check_function,
     expect_close,
     passed,
+    raised,
     require_callable,
+    run_cases,
 )
-from .describe import fmt
+from .describe import describe, fmt
+from .tracing import library_problem
 
 _ACTIVATION_CASES = [
     (jnp.array([-3.0, -0.5, 0.0, 0.5, 3.0]),),
@@ -31,18 +33,43 @@ _ACTIVATION_CASES = [
 ]
 
 
+# References in float64 NumPy, from the formulas themselves: jax.nn is what the learner may
+# not use, so it is not what the answer is compared with either.
+def _relu_reference(z: Any) -> np.ndarray:
+    return np.maximum(np.asarray(z, dtype=np.float64), 0.0)
+
+
+def _sigmoid_reference(z: Any) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=np.float64)))
+
+
+def _built_by_hand(name: str, fn: Callable, how: str) -> None:
+    """A :class:`Problem` if ``fn`` calls ``jax.nn`` (the exercise says: no ``jax.nn``)."""
+    z = _ACTIVATION_CASES[0][0]
+    try:
+        problem = library_problem(name, fn, (z,), how)
+    except Exception as exc:  # NumPy inside: JAX cannot trace it, nor differentiate it
+        raise Problem(raised(f"tracing {name}({fmt(z)})", exc)) from None
+    if problem:
+        raise Problem(problem)
+
+
+@check
 def check_relu(relu: Callable) -> CheckResult:
-    """Exercise ex-02-activations: ``relu(z)`` is ``max(z, 0)`` elementwise, any shape."""
-    return check_function("relu", relu, jax.nn.relu, _ACTIVATION_CASES)
+    """Exercise ex-02-activations: ``relu(z)`` is ``max(z, 0)`` elementwise, any shape,
+    written with ``jnp`` (``jax.nn.relu`` is refused: the exercise is to build it)."""
+    run_cases("relu", relu, _relu_reference, _ACTIVATION_CASES)
+    _built_by_hand("relu", relu, "jnp.maximum or jnp.where")
+    return passed(f"relu matches max(z, 0) on all {len(_ACTIVATION_CASES)} test inputs.")
 
 
 @check
 def check_sigmoid(sigmoid: Callable) -> CheckResult:
     """Exercise ex-02-activations: ``sigmoid(z)`` is ``1 / (1 + exp(-z))`` elementwise,
-    any shape, and both it and its gradient are finite for inputs like -100 and 100."""
-    values = check_function("sigmoid", sigmoid, jax.nn.sigmoid, _ACTIVATION_CASES)
-    if not values:
-        return values
+    any shape, written with ``jnp`` (not ``jax.nn.sigmoid``), and both it and its gradient
+    are finite for inputs like -100 and 100."""
+    run_cases("sigmoid", sigmoid, _sigmoid_reference, _ACTIVATION_CASES)
+    _built_by_hand("sigmoid", sigmoid, "jnp.exp or jnp.tanh")
     z = jnp.array([-100.0, 0.0, 100.0])
     slope = jax.grad(lambda z: jnp.sum(sigmoid(z)))(z)
     if not bool(jnp.all(jnp.isfinite(slope))):
@@ -51,22 +78,34 @@ def check_sigmoid(sigmoid: Callable) -> CheckResult:
             "In 1 / (1 + exp(-z)), exp(100) overflows to inf and the gradient becomes inf / inf; "
             "write it without a huge intermediate, e.g. 0.5 * (1 + jnp.tanh(z / 2))"
         )
-    reference = jax.vmap(jax.grad(jax.nn.sigmoid))(z)
-    expect_close(f"the gradient of sigmoid at {fmt(z)}", slope, reference, atol=1e-6, rtol=1e-5)
-    return passed(values.message.removeprefix(PASS).rstrip(".") + ", and so does its gradient.")
+    s = _sigmoid_reference(z)
+    expect_close(f"the gradient of sigmoid at {fmt(z)}", slope, s * (1 - s), atol=1e-6, rtol=1e-5)
+    return passed(
+        f"sigmoid matches 1 / (1 + exp(-z)) on all {len(_ACTIVATION_CASES)} test inputs, "
+        "and so does its gradient."
+    )
 
 
-def _as_layers(params: Any) -> Any:
+def _as_layers(params: Any, n_layers: int) -> Any:
     """Any sequence of ``(W, b)`` pairs as the course's list of tuples; anything else as it is.
 
     A list of lists or a tuple of tuples holds the same parameters as a list of tuples, and
-    ``jax.grad`` keeps whichever structure it is given, so ex-02-init accepts them all.
+    ``helpers.mlp_forward`` and ``jax.grad`` take them all, so ex-02-init accepts them all; a
+    layer that is not a pair is refused in the words mlp_forward would use.
     """
-    if isinstance(params, (list, tuple)) and all(
-        isinstance(layer, (list, tuple)) and len(layer) == 2 for layer in params
+    if (
+        not isinstance(params, (list, tuple))
+        or len(params) != n_layers
+        or any(hasattr(layer, "shape") for layer in params)  # a bare (W, b) or flat arrays
     ):
-        return [tuple(layer) for layer in params]
-    return params
+        return params  # compare() says what the whole should be
+    for i, layer in enumerate(params):
+        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
+            raise Problem(
+                f"layer {i} should be a (W, b) pair (a tuple or a list, as "
+                f"helpers.mlp_forward takes), not {describe(layer)}"
+            )
+    return [tuple(layer) for layer in params]
 
 
 @check
@@ -80,7 +119,11 @@ def check_init(init: Callable) -> CheckResult:
     for seed, sizes, scale in cases:
         call = f"init(jax.random.key({seed}), {sizes}, scale={scale})"
         expected = init_mlp(jax.random.key(seed), sizes, scale=scale)
-        got = _as_layers(call_answer(call, init, (jax.random.key(seed), sizes, scale)))
+        got = call_answer(call, init, (jax.random.key(seed), sizes, scale))
+        try:
+            got = _as_layers(got, len(expected))
+        except Problem as problem:
+            raise Problem(f"{call}: {problem}") from None
         problem = compare(got, expected, atol=1e-6, rtol=1e-6)
         if problem is None:
             continue

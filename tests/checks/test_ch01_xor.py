@@ -64,6 +64,14 @@ def test_and_gate_rejects_wrong_answers(expect, w, b, fragments):
         jax.jit(xor_reference),
         jax.vmap(lambda x: relu(x[0] - x[1]) + relu(x[1] - x[0])),
         lambda X: 2.0 * relu(X[:, 0] + X[:, 1] - 0.5) - 3.0 * relu(X[:, 0] + X[:, 1] - 1.0),
+        # a unit's test written as x1 > x2 (that is x1 - x2 > 0): still relu(x1 - x2)
+        lambda X: (
+            jnp.where(X[:, 0] > X[:, 1], X[:, 0] - X[:, 1], 0.0)
+            + jnp.where(X[:, 1] > X[:, 0], X[:, 1] - X[:, 0], 0.0)
+        ),
+        lambda X: (
+            (X[:, 0] > X[:, 1]) * (X[:, 0] - X[:, 1]) + (X[:, 1] >= X[:, 0]) * (X[:, 1] - X[:, 0])
+        ),
     ],
     ids=[
         "reference",
@@ -76,6 +84,8 @@ def test_and_gate_rejects_wrong_answers(expect, w, b, fragments):
         "jit",
         "vmap",
         "other-sum-network",
+        "where-x1-gt-x2",
+        "mask-x1-gt-x2",
     ],
 )
 def test_xor_network_accepts_relu_networks(expect, forward):
@@ -127,6 +137,15 @@ def test_xor_network_rejects_wrong_outputs(expect, forward, fragments):
             "but it uses jnp.abs",
         ),
         (lambda X: jax.lax.top_k(X - X[:, ::-1], 1)[0][:, 0], "uses `top_k`"),
+        (  # |x1 - x2| picked from two formulas: not two ReLU units
+            lambda X: jnp.where(X[:, 0] > X[:, 1], X[:, 0] - X[:, 1], X[:, 1] - X[:, 0]),
+            "chooses between two values that both depend on the inputs (jnp.where(c, a, b)), "
+            "which is not a ReLU unit",
+        ),
+        (
+            lambda X: jnp.maximum(X[:, 0] - X[:, 1], X[:, 1] - X[:, 0]),
+            "a ReLU unit is a maximum with 0",
+        ),
     ],
     ids=[
         "abs",
@@ -139,6 +158,8 @@ def test_xor_network_rejects_wrong_outputs(expect, forward, fragments):
         "not-equal",
         "abs-then-top-k",
         "top-k",
+        "where-two-formulas",
+        "max-of-two-formulas",
     ],
 )
 def test_xor_network_checks_the_network_not_only_its_outputs(expect, forward, fragment):

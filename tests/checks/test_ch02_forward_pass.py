@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import pytest
 
 from helpers import checks, init_mlp, mlp_forward
@@ -44,14 +45,66 @@ def init_reference(key, sizes, scale):
 @pytest.mark.parametrize(
     "check, answer, fragment",
     [
-        (checks.check_relu, relu, "relu matches the reference on all 3 test inputs"),
+        (checks.check_relu, relu, "relu matches max(z, 0) on all 3 test inputs"),
         (checks.check_relu, lambda z: jnp.where(z > 0, z, 0.0), "relu matches"),
-        (checks.check_sigmoid, sigmoid, "sigmoid matches the reference on all 3 test inputs"),
-        (checks.check_sigmoid, jax.nn.sigmoid, "and so does its gradient"),
+        (checks.check_relu, lambda z: z * (z > 0), "relu matches"),
+        (checks.check_relu, jax.jit(relu), "relu matches"),
+        (checks.check_sigmoid, sigmoid, "sigmoid matches 1 / (1 + exp(-z)) on all 3 test inputs"),
+        (checks.check_sigmoid, jax.jit(sigmoid), "and so does its gradient"),
+        (
+            checks.check_sigmoid,
+            lambda z: jnp.where(
+                z >= 0, 1 / (1 + jnp.exp(-jnp.abs(z))), 1 - 1 / (1 + jnp.exp(-jnp.abs(z)))
+            ),
+            "and so does its gradient",
+        ),
     ],
 )
 def test_activations_accept_references(expect, check, answer, fragment):
     expect(check(answer), True, fragment)
+
+
+@pytest.mark.parametrize(
+    "check, answer, forbidden, instead",
+    [
+        (checks.check_relu, jax.nn.relu, "jax.nn.relu", "jnp.maximum or jnp.where"),
+        (checks.check_relu, jax.jit(jax.nn.relu), "jax.nn.relu", "jnp.maximum or jnp.where"),
+        (
+            checks.check_relu,
+            lambda z: 1.0 * jax.nn.relu(z),
+            "jax.nn.relu",
+            "jnp.maximum or jnp.where",
+        ),
+        (checks.check_sigmoid, jax.nn.sigmoid, "jax.nn.sigmoid", "jnp.exp or jnp.tanh"),
+        (checks.check_sigmoid, jax.lax.logistic, "jax.nn.sigmoid", "jnp.exp or jnp.tanh"),
+        (
+            checks.check_sigmoid,
+            jax.scipy.special.expit,
+            "jax.scipy.special.expit",
+            "jnp.exp or jnp.tanh",
+        ),
+        (
+            checks.check_sigmoid,
+            lambda z: jnp.exp(jax.nn.log_sigmoid(z)),
+            "jax.nn.log_sigmoid",
+            "jnp.exp or jnp.tanh",
+        ),
+    ],
+    ids=["relu", "jitted-relu", "relu-inside", "sigmoid", "lax-logistic", "expit", "log-sigmoid"],
+)
+def test_activations_refuse_jax_nn(expect, check, answer, forbidden, instead):
+    """The exercise says no jax.nn: right values from it are refused, with the rule."""
+    expect(
+        check(answer),
+        False,
+        f"gives the right values, but it calls {forbidden}: write it with {instead}, "
+        f"not {forbidden}: the exercise is to build it",
+    )
+
+
+def test_activation_written_with_numpy_is_told_to_use_jnp(expect):
+    numpy_relu = lambda z: np.maximum(np.asarray(z), 0.0)  # noqa: E731
+    expect(checks.check_relu(numpy_relu), False, "write it with jax.numpy (jnp)")
 
 
 @pytest.mark.parametrize(
@@ -144,13 +197,28 @@ def init_random_bias(key, sizes, scale):
         ),
         (
             lambda *args: [{"W": W, "b": b} for W, b in init_reference(*args)],
-            ["layer 0 should be a tuple (W, b), not a dict with keys 'W', 'b'"],
+            [
+                "layer 0 should be a (W, b) pair (a tuple or a list, as helpers.mlp_forward "
+                "takes), not a dict with keys 'W', 'b'"
+            ],
         ),
         (
             lambda *args: [(W, b, b) for W, b in init_reference(*args)],
-            ["layer 0 should be a tuple (W, b), not a Python tuple of 3 arrays"],
+            ["layer 0 should be a (W, b) pair", "not a Python tuple of 3 arrays"],
+        ),
+        (
+            lambda *args: [[W, b, b] for W, b in init_reference(*args)],
+            ["layer 0 should be a (W, b) pair", "not a Python list of 3 arrays"],
         ),
         (lambda *args: {"W": 1}, ["return a list of 2 (W, b) layers, not a dict with keys 'W'"]),
+        (
+            lambda *args: (layer for layer in init_reference(*args)),
+            ["return a list of 2 (W, b) layers, not a generator"],
+        ),
+        (
+            lambda *args: init_reference(*args)[0],
+            ["return a list of 2 (W, b) layers, not a Python tuple of 2 arrays"],
+        ),
     ],
     ids=[
         "same-key",
@@ -160,11 +228,37 @@ def init_random_bias(key, sizes, scale):
         "too-few-layers",
         "dict-layers",
         "triples",
+        "list-triples",
         "dict",
+        "generator",
+        "bare-pair",
     ],
 )
 def test_init_rejects_wrong_answers(expect, init, fragments):
     expect(checks.check_init(init), False, *fragments)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: p,
+        lambda p: [list(layer) for layer in p],
+        lambda p: tuple(tuple(layer) for layer in p),
+        lambda p: [{"W": W, "b": b} for W, b in p],
+        lambda p: (layer for layer in p),
+        lambda p: p[0],
+    ],
+    ids=["list-of-tuples", "list-of-lists", "tuple-of-tuples", "dicts", "generator", "bare"],
+)
+def test_init_accepts_what_mlp_forward_accepts(make):
+    """One convention: an init answer passes (values aside) exactly when mlp_forward runs it."""
+    p = init_mlp(jax.random.key(7), [2, 16, 1], 0.1)
+    try:
+        mlp_forward(make(p), jnp.ones((4, 2)))
+        runs = True
+    except ValueError:
+        runs = False
+    assert bool(checks.check_init(lambda *args: make(init_mlp(*args)))) is runs
 
 
 # ex-02-forward ------------------------------------------------------------------

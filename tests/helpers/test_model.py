@@ -139,6 +139,10 @@ def params():
             [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((4, 1)), jnp.ones(1))],
             r"layer 0 outputs 3 values but layer 1's W has shape \(4, 1\); it needs 3 rows",
         ),
+        (
+            [([[1.0], [2.0]], jnp.ones(1))],
+            r"layer 0's W is a list, not an array: make it one with jnp\.array\(\.\.\.\)",
+        ),
     ],
 )
 def test_mlp_forward_rejects_malformed_params(bad, message):
@@ -175,3 +179,34 @@ def test_mlp_forward_under_jit_and_vmap(params):
         rtol=1e-6,
         atol=1e-6,
     )
+
+
+@pytest.mark.parametrize(
+    "key, message",
+    [
+        (0, r"got the int 0; to use the seed 0, pass jax\.random\.key\(0\) instead\.$"),
+        (np.int64(3), r"to use the seed 3, pass jax\.random\.key\(3\) instead"),
+        (3.0, r"got the float 3\.0; make one with jax\.random\.key\(0\)"),
+        ("0", r"got the str '0'; make one with jax\.random\.key\(0\)"),
+        (None, r"got None; make one with jax\.random\.key\(0\)"),
+        (jnp.arange(3), r"got an array of int32; make one with jax\.random\.key\(0\)"),
+        (
+            jax.random.split(jax.random.key(0)),
+            r"must be one random key, got an array of shape \(2,\) of keys .*keys\[0\]",
+        ),
+    ],
+    ids=["int", "numpy-int", "float", "str", "none", "int-array", "split-keys"],
+)
+def test_init_mlp_refuses_what_is_not_a_key_in_one_line(key, message):
+    with pytest.raises(TypeError, match=r"^init_mlp: key must be ") as error:
+        init_mlp(key, [2, 3, 1])
+    assert "\n" not in str(error.value)
+    assert pytest.raises(TypeError, init_mlp, key, [2, 3, 1]).match(message)
+
+
+def test_init_mlp_takes_new_and_legacy_keys_and_traced_ones():
+    new = init_mlp(jax.random.key(5), [2, 3])
+    legacy = init_mlp(jax.random.PRNGKey(5), [2, 3])  # same draws: key data [0, 5]
+    np.testing.assert_array_equal(new[0][0], legacy[0][0])
+    jitted = jax.jit(lambda k: init_mlp(k, [2, 3]))(jax.random.key(5))
+    np.testing.assert_array_equal(jitted[0][0], new[0][0])
