@@ -13,9 +13,13 @@ differs and how it is shown) and :mod:`~helpers.checks.tracing` (looking inside 
 
 from .ch01_xor import check_and_gate, check_xor_network
 from .ch02_forward_pass import check_forward, check_init, check_relu, check_sigmoid
-from .ch03_losses import check_bce_with_logits, check_log_softmax
-from .ch04_grad import check_central_difference, check_weight_grads
-from .ch05_training import check_sgd_update, check_train_xor
+from .ch03_losses import check_log_softmax, check_multilabel_loss
+from .ch04_grad import (
+    check_central_difference,
+    check_per_example_grad_norms,
+    check_weight_grads,
+)
+from .ch05_training import check_largest_stable_rate, check_weight_decay_update
 from .ch06_jit import check_descent_path, check_soft_threshold
 from .ch07_mnist import check_per_class_accuracy, check_top_k_accuracy
 from .ch08_optimizers import check_rmsprop_update, check_step_decay
@@ -33,12 +37,13 @@ __all__ = [
     "check_sigmoid",
     "check_init",
     "check_forward",
-    "check_bce_with_logits",
     "check_log_softmax",
+    "check_multilabel_loss",
     "check_weight_grads",
     "check_central_difference",
-    "check_sgd_update",
-    "check_train_xor",
+    "check_per_example_grad_norms",
+    "check_weight_decay_update",
+    "check_largest_stable_rate",
     "check_soft_threshold",
     "check_descent_path",
     "check_per_class_accuracy",

@@ -11,8 +11,33 @@ import jax.numpy as jnp
 from ..data import xor_data
 from ..losses import binary_cross_entropy_with_logits
 from ..model import init_mlp, mlp_forward
-from .core import CheckResult, Problem, check, check_function, expect_close, passed, require_answer
-from .describe import Shown, is_number_array
+from .core import (
+    CheckResult,
+    Problem,
+    check,
+    check_function,
+    expect_close,
+    passed,
+    require_answer,
+    run_cases,
+)
+from .describe import Shown, describe, is_number_array
+
+
+def as_layers(value: Any, name: str) -> list:
+    """``value`` as the course's list of ``(W, b)`` tuples when it is a list or a tuple of
+    pairs, each pair a list or a tuple (what ``mlp_forward`` accepts and ``jax.grad`` keeps);
+    a :class:`Problem` saying what it is otherwise."""
+    if (
+        isinstance(value, (list, tuple))
+        and value
+        and all(isinstance(layer, (list, tuple)) and len(layer) == 2 for layer in value)
+    ):
+        return [tuple(layer) for layer in value]
+    raise Problem(
+        f"{name} should be a list of (W, b) pairs, one per layer (a tuple of pairs, or "
+        f"pairs written as lists, are fine too), not {describe(value)}"
+    )
 
 
 def _loss_xyp(x: jax.Array, y: jax.Array, params: Any) -> jax.Array:
@@ -22,20 +47,20 @@ def _loss_xyp(x: jax.Array, y: jax.Array, params: Any) -> jax.Array:
 @check
 def check_weight_grads(grads: Any) -> CheckResult:
     """Exercise ex-04-argnums: ``grads`` is the gradient of ``loss_xyp(x, y, params)``
-    with respect to ``params`` (``init_mlp(jax.random.key(0), [2, 16, 1])``, XOR data)."""
+    with respect to ``params`` (``init_mlp(jax.random.key(0), [2, 16, 1])``, XOR data),
+    as a list or a tuple of ``(W, b)`` pairs (lists or tuples)."""
     require_answer(grads, "grads", how="compute it with jax.grad first")
     params = init_mlp(jax.random.key(0), [2, 16, 1])
     X, y = xor_data()
+    if is_number_array(grads) and jnp.shape(grads) in (X.shape, y.shape):
+        raise Problem(
+            f"grads should be a list of 2 (W, b) layers, not {describe(grads)}. Hint: this "
+            "has the shape of an input, so it is a gradient with respect to x or y. Which "
+            "argument does argnums pick?"
+        )
     expected = jax.grad(_loss_xyp, argnums=2)(X, y, params)
-    try:
-        expect_close("grads", grads, expected, atol=1e-5, rtol=1e-5, returned=False)
-    except Problem as problem:
-        if is_number_array(grads) and jnp.shape(grads) in (X.shape, y.shape):
-            raise Problem(
-                f"{problem}. Hint: this has the shape of an input, so it is a gradient "
-                "with respect to x or y. Which argument does argnums pick?"
-            ) from None
-        raise
+    grads = as_layers(grads, "grads")
+    expect_close("grads", grads, expected, atol=1e-5, rtol=1e-5, returned=False)
     return passed("grads is right.")
 
 
@@ -64,3 +89,60 @@ def check_central_difference(fn: Callable) -> CheckResult:
     return check_function(
         "central_difference", fn, _central_difference, cases, atol=1e-4, rtol=1e-4
     )
+
+
+def _grad_norms(loss_fn: Callable, params: Any, X: jax.Array, y: jax.Array) -> jax.Array:
+    def one(x: jax.Array, t: jax.Array) -> jax.Array:
+        grads = jax.grad(loss_fn)(params, x[None], t[None])  # a batch of one
+        return jnp.sqrt(sum(jnp.sum(g**2) for g in jax.tree_util.tree_leaves(grads)))
+
+    return jax.vmap(one)(X, y)
+
+
+def _norms_hint(got: Any, expected: jax.Array) -> str | None:
+    """What a plausible wrong set of norms did, when its values say so."""
+    if not is_number_array(got) or jnp.shape(got) != expected.shape:
+        return None
+    close = lambda a, b: bool(jnp.allclose(a, b, rtol=1e-4, atol=1e-6))  # noqa: E731
+    if close(got, expected**2):
+        return "these are the squared norms: take the square root of the sum of squares"
+    if got.size > 1 and close(got, jnp.full_like(got, got[0])) and not close(got, expected):
+        return (
+            "every example got the same norm: differentiate each example's own loss "
+            "(a batch of one), not the loss of the whole batch"
+        )
+    return None
+
+
+def _norm_cases() -> list[tuple]:
+    def bce(params: Any, x: jax.Array, y: jax.Array) -> jax.Array:
+        return binary_cross_entropy_with_logits(mlp_forward(params, x)[:, 0], y)
+
+    def squared_error(params: Any, x: jax.Array, t: jax.Array) -> jax.Array:
+        return jnp.mean((mlp_forward(params, x) - t) ** 2)
+
+    X, y = xor_data()
+    k_net, k_x, k_t = jax.random.split(jax.random.key(4), 3)
+    xor_net = [(W, b + 0.1) for W, b in init_mlp(jax.random.key(3), [2, 8, 1], scale=None)]
+    deep = init_mlp(k_net, [3, 5, 4, 2], scale=None)
+    return [
+        (Shown(bce, "bce_loss"), Shown(xor_net, "a 2-8-1 network"), X, y),
+        (
+            Shown(squared_error, "mean squared error of 2 outputs"),
+            Shown(deep, "a 3-5-4-2 network"),
+            jax.random.normal(k_x, (5, 3)),
+            jax.random.normal(k_t, (5, 2)),
+        ),
+    ]
+
+
+@check
+def check_per_example_grad_norms(fn: Callable) -> CheckResult:
+    """Exercise ex-04-per-example: ``fn(loss_fn, params, X, y)`` returns an array of shape
+    ``(N,)`` whose entry ``n`` is the norm (the square root of the sum of squares over every
+    leaf) of the gradient of ``loss_fn(params, X[n:n+1], y[n:n+1])`` with respect to params."""
+    cases = _norm_cases()
+    run_cases(
+        "per_example_grad_norms", fn, _grad_norms, cases, atol=1e-5, rtol=1e-4, hint=_norms_hint
+    )
+    return passed(f"per_example_grad_norms matches the reference on all {len(cases)} inputs.")

@@ -1,4 +1,5 @@
-"""Chapter 4's self-checks: the gradient with respect to the weights, and central differences."""
+"""Chapter 4's self-checks: the gradient with respect to the weights, central differences and
+per-example gradient norms."""
 
 from __future__ import annotations
 
@@ -22,8 +23,21 @@ def weight_grads(params):
     return jax.grad(loss_xyp, argnums=2)(*helpers.xor_data(), params)
 
 
-def test_weight_grads_check_accepts_reference(expect):
-    expect(checks.check_weight_grads(weight_grads(params())), True, "grads is right.")
+@pytest.mark.parametrize(
+    "container",
+    [
+        lambda grads: grads,
+        lambda grads: tuple(grads),
+        lambda grads: [list(pair) for pair in grads],
+        lambda grads: tuple(list(pair) for pair in grads),
+    ],
+    ids=["list-of-tuples", "tuple-of-tuples", "list-of-lists", "tuple-of-lists"],
+)
+def test_weight_grads_check_accepts_what_mlp_forward_accepts(expect, container):
+    """Issue 24: any list or tuple of (W, b) pairs holds the same gradient."""
+    grads = container(weight_grads(params()))
+    helpers.mlp_forward(grads, jnp.ones((1, 2)))  # a container mlp_forward accepts
+    expect(checks.check_weight_grads(grads), True, "grads is right.")
 
 
 # Wrong answers, made when their test runs (not while every pytest-xdist worker collects).
@@ -31,7 +45,7 @@ WRONG_GRADS = {
     "input-gradient": (
         lambda: jax.grad(loss_xyp)(*helpers.xor_data(), params()),
         [
-            "grads: it should be a list of 2 (W, b) layers, not an array of shape (4, 2)",
+            "grads should be a list of 2 (W, b) layers, not an array of shape (4, 2)",
             "Hint: this has the shape of an input",
         ],
     ),
@@ -41,9 +55,17 @@ WRONG_GRADS = {
     ),
     "params": (params, ["grads: layer 0, W: expected"]),  # the parameters, not their gradient
     "starter": (lambda: ..., ["grads is still Ellipsis: compute it with jax.grad first."]),
-    "tuple": (
-        lambda: tuple(weight_grads(params())),
-        ["grads: it should be a list of 2 (W, b) layers, not a Python tuple of 2 items"],
+    "dict": (
+        lambda: {"W1": weight_grads(params())[0][0]},
+        ["grads should be a list of (W, b) pairs, one per layer", "not a dict with keys 'W1'"],
+    ),
+    "flat-leaves": (
+        lambda: jax.tree_util.tree_leaves(weight_grads(params())),
+        ["grads should be a list of (W, b) pairs", "not a Python list of 4 arrays"],
+    ),
+    "one-layer": (
+        lambda: weight_grads(params())[:1],
+        ["grads: it should be a list of 2 (W, b) layers, not a list of 1 (W, b) layers"],
     ),
 }
 
@@ -103,3 +125,73 @@ def central_difference_missing_two(f, x, eps):
 )
 def test_central_difference_check_rejects_wrong_answers(expect, answer, fragment):
     expect(checks.check_central_difference(answer), False, fragment)
+
+
+def bce_loss(params, x, y):
+    return helpers.binary_cross_entropy_with_logits(helpers.mlp_forward(params, x)[:, 0], y)
+
+
+def global_norm(tree):
+    return jnp.sqrt(sum(jnp.sum(leaf**2) for leaf in jax.tree_util.tree_leaves(tree)))
+
+
+def norms_by_loop(loss_fn, params, X, y):
+    """The reference answer, as a Python loop: one gradient per example."""
+    return jnp.stack(
+        [global_norm(jax.grad(loss_fn)(params, X[n : n + 1], y[n : n + 1])) for n in range(len(X))]
+    )
+
+
+def norms_by_vmap(loss_fn, params, X, y):
+    one = lambda x, t: global_norm(jax.grad(loss_fn)(params, x[None], t[None]))  # noqa: E731
+    return jax.vmap(one)(X, y)
+
+
+@pytest.mark.parametrize("answer", [norms_by_loop, norms_by_vmap], ids=["loop", "vmap"])
+def test_per_example_check_accepts_loop_and_vmap(expect, answer):
+    expect(
+        checks.check_per_example_grad_norms(answer),
+        True,
+        "per_example_grad_norms matches the reference on all 2 inputs.",
+    )
+
+
+def full_batch_norm(loss_fn, params, X, y):
+    return jnp.full(X.shape[0], global_norm(jax.grad(loss_fn)(params, X, y)))
+
+
+def first_leaf_only(loss_fn, params, X, y):
+    one = lambda x, t: jnp.linalg.norm(jax.grad(loss_fn)(params, x[None], t[None])[0][0])  # noqa: E731
+    return jax.vmap(one)(X, y)
+
+
+def per_leaf_norms_added(loss_fn, params, X, y):
+    def one(x, t):
+        leaves = jax.tree_util.tree_leaves(jax.grad(loss_fn)(params, x[None], t[None]))
+        return sum(jnp.linalg.norm(leaf) for leaf in leaves)
+
+    return jax.vmap(one)(X, y)
+
+
+def no_batch_of_one(loss_fn, params, X, y):
+    return jax.vmap(lambda x, t: global_norm(jax.grad(loss_fn)(params, x, t)))(X, y)
+
+
+NORMS_CALL = "per_example_grad_norms(bce_loss, a 2-8-1 network, [[0. 0.] [0. 1.] [1. 0.] [1. 1.]]"
+
+
+@pytest.mark.parametrize(
+    "answer, fragments",
+    [
+        (lambda *args: norms_by_loop(*args) ** 2, ["these are the squared norms"]),
+        (full_batch_norm, ["every example got the same norm", "a batch of one"]),
+        (first_leaf_only, [NORMS_CALL, "expected [0.7605 3.1397 1.4762 0.6739], got [0. "]),
+        (per_leaf_norms_added, [NORMS_CALL, "the largest difference is"]),
+        (no_batch_of_one, ["raised IndexError"]),
+        (lambda loss_fn, params, X, y: norms_by_loop(loss_fn, params, X, y)[:-1], ["shape"]),
+        (lambda loss_fn, params, X, y: ..., ["write the body of the function first"]),
+    ],
+    ids=["squared", "full-batch", "first-leaf", "per-leaf", "no-batch", "short", "unfinished"],
+)
+def test_per_example_check_rejects_wrong_answers(expect, answer, fragments):
+    expect(checks.check_per_example_grad_norms(answer), False, *fragments)

@@ -1,173 +1,183 @@
-"""Chapter 5's self-checks: the SGD update and a training loop."""
+"""Chapter 5's self-checks: SGD with weight decay, and the largest stable learning rate of a
+grid of runs."""
 
 from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import pytest
 
-import helpers
 from helpers import checks
 
 
-def tree_map(fn, *trees):
-    return jax.tree_util.tree_map(fn, *trees)
-
-
-def sgd_reference(params, grads, lr):
-    return tree_map(lambda p, g: p - lr * g, params, grads)
-
-
-def sgd_unfinished(params, grads, lr):
-    # your code here
-    ...
-
-
-def flattens(params, grads, lr):
+def decay(params, grads, lr, wd):
+    """The reference: the weights decay, the biases do not."""
     return [
-        p - lr * g
-        for p, g in zip(
-            jax.tree_util.tree_leaves(params), jax.tree_util.tree_leaves(grads), strict=True
-        )
+        (W - lr * (gW + wd * W), b - lr * gb)
+        for (W, b), (gW, gb) in zip(params, grads, strict=True)
     ]
 
 
-@pytest.mark.parametrize("answer", [sgd_reference, helpers.sgd_update])
-def test_sgd_check_accepts_reference_and_helper(expect, answer):
+@pytest.mark.parametrize(
+    "answer",
+    [
+        decay,
+        lambda *args: tuple(decay(*args)),
+        lambda *args: [list(pair) for pair in decay(*args)],
+        lambda *args: tuple(list(pair) for pair in decay(*args)),
+        lambda p, g, lr, wd: [  # the same step, written as plain SGD on the decayed gradient
+            (W - lr * gW - lr * wd * W, b - lr * gb) for (W, b), (gW, gb) in zip(p, g, strict=True)
+        ],
+    ],
+    ids=["list-of-tuples", "tuple", "list-of-lists", "tuple-of-lists", "expanded"],
+)
+def test_weight_decay_check_accepts_every_container_of_pairs(expect, answer):
     expect(
-        checks.check_sgd_update(answer),
+        checks.check_weight_decay_update(answer),
         True,
-        "sgd_update matches the reference on all 3 test inputs.",
+        "sgd_weight_decay matches the reference on all 3 test networks.",
     )
+
+
+def every_leaf(params, grads, lr, wd):
+    return jax.tree_util.tree_map(lambda p, g: p - lr * (g + wd * p), params, grads)
+
+
+def without_lr(params, grads, lr, wd):
+    return [
+        (W - lr * gW - wd * W, b - lr * gb) for (W, b), (gW, gb) in zip(params, grads, strict=True)
+    ]
+
+
+@pytest.mark.parametrize(
+    "answer, fragment",
+    [
+        (every_leaf, "the biases decayed too: decay the weights W only"),
+        (without_lr, "the decay was not multiplied by lr"),
+        (lambda p, g, lr, wd: decay(p, g, lr, 2 * wd), "the decay's gradient is doubled"),
+        (lambda p, g, lr, wd: decay(p, g, lr, 0.0), "this is plain SGD: wd made no difference"),
+        (lambda p, g, lr, wd: decay(p, g, lr, -wd), "the decay term has the wrong sign"),
+        (
+            lambda p, g, lr, wd: decay(p, g, lr, wd / 2),  # a wrong factor no hint foresees
+            "sgd_weight_decay(a 2-3-1 network, its grads, 0.1, 0.5): layer 0, W: expected",
+        ),
+        (
+            lambda p, g, lr, wd: [W for W, _ in decay(p, g, lr, wd)],
+            "should be a list of (W, b) pairs, one per layer",
+        ),
+        (
+            lambda p, g, lr, wd: {"params": decay(p, g, lr, wd)},
+            "not a dict with keys 'params'",
+        ),
+        (lambda p, g, lr, wd: decay(p, g, lr, wd)[:-1], "list of 2 (W, b) layers, not a list of 1"),
+        (lambda p, g, lr, wd: ..., "write the body of the function first"),
+        ("sgd", "sgd_weight_decay should be a function, got a string"),
+    ],
+    ids=[
+        "biases-too",
+        "no-lr",
+        "doubled",
+        "no-decay",
+        "sign",
+        "half",
+        "weights-only",
+        "dict",
+        "short",
+        "unfinished",
+        "string",
+    ],
+)
+def test_weight_decay_check_rejects_wrong_answers(expect, answer, fragment):
+    expect(checks.check_weight_decay_update(answer), False, fragment)
+
+
+def largest_stable(histories):
+    stable = [
+        lr for lr, h in histories.items() if np.isfinite(h).all() and float(h[-1]) < float(h[0])
+    ]
+    return max(stable)
+
+
+def largest_stable_jnp(histories):  # written with jnp, returning a jax scalar
+    rates = jnp.array(list(histories))
+    ok = jnp.array(
+        [
+            bool(jnp.all(jnp.isfinite(h)) & (h[-1] < h[0]))
+            for h in map(jnp.asarray, histories.values())
+        ]
+    )
+    return jnp.max(jnp.where(ok, rates, -jnp.inf))
+
+
+@pytest.mark.parametrize("answer", [largest_stable, largest_stable_jnp], ids=["numpy", "jnp"])
+def test_stable_rate_check_accepts_reference(expect, answer):
+    expect(
+        checks.check_largest_stable_rate(answer),
+        True,
+        "largest_stable_rate is right on all 3 test grids.",
+    )
+
+
+def finite_only(histories):
+    return max(lr for lr, h in histories.items() if np.isfinite(h).all())
+
+
+def monotone_only(histories):
+    return max(
+        lr for lr, h in histories.items() if np.isfinite(h).all() and (np.diff(h) <= 0).all()
+    )
+
+
+def lowest_final_loss(histories):
+    return min(histories, key=lambda lr: np.nan_to_num(histories[lr][-1], nan=np.inf))
+
+
+def last_stable_in_order(histories):
+    answer = None
+    for lr, h in histories.items():
+        if np.isfinite(h).all() and h[-1] < h[0]:
+            answer = lr
+    return answer
+
+
+def first_unstable(histories):
+    return min(lr for lr, h in histories.items() if not np.isfinite(h).all())
 
 
 @pytest.mark.parametrize(
     "answer, fragments",
     [
         (
-            lambda params, grads, lr: tree_map(
-                lambda p, g: p + lr * g, params, grads
-            ),  # gradient ascent
+            finite_only,
             [
-                "sgd_update(",
-                "layer 0, W: expected [[ 0.95 -2.1 ] [ 0.6   2.8 ]], "
-                "got [[ 1.05 -1.9 ] [ 0.4   3.2 ]]",
+                "largest_stable_rate(grid B, rates 0.1 to 3): expected 0.3",
+                "the run at 1 stayed finite but ended higher than it started (0.55 -> 0.86)",
             ],
         ),
+        (monotone_only, ["grid C", "expected 1; the run at 0.3 is stable, but a larger rate"]),
+        (lowest_final_loss, ["grid C", "expected 1; the run at 0.3 is stable"]),
+        (last_stable_in_order, ["grid C", "the keys need not be in order"]),
+        (first_unstable, ["grid A", "expected 1; the run at 10 reached nan or inf"]),
+        (lambda histories: min(histories), ["grid A", "the run at 0.01 is stable, but a larger"]),
+        (lambda histories: 2, ["grid A", "expected 1; 2 is not one of the learning rates"]),
         (
-            lambda params, grads, lr: tree_map(lambda p, g: p - g, params, grads),  # forgets lr
-            ["expected [[ 0.95 -2.1 ] [ 0.6   2.8 ]], got [[ 0.5 -3. ] [ 1.5  1. ]]"],
+            lambda histories: histories[largest_stable(histories)],
+            ["return one of the learning rates (a key of histories), not an array of shape (4,)"],
         ),
-        (
-            lambda params, grads, lr: [
-                (W - lr * gW, b) for (W, b), (gW, _) in zip(params, grads, strict=True)
-            ],
-            ["layer 0, b: expected [0.  0.1], got [ 0.1 -0.1]"],
-        ),  # skips the biases
-        (flattens, ["return a list of 2 (W, b) layers, not a Python list of 4 arrays"]),
-        (
-            lambda params, grads, lr: [
-                [W - lr * gW, b - lr * gb] for (W, b), (gW, gb) in zip(params, grads, strict=True)
-            ],
-            ["layer 0 should be a tuple (W, b), not a Python list of 2 arrays"],
-        ),
-        (sgd_unfinished, ["write the body of the function first"]),
+        (lambda histories: ..., ["write the body of the function first"]),
     ],
-    ids=["ascent", "no-lr", "weights-only", "flattens", "lists", "unfinished"],
-)
-def test_sgd_check_rejects_wrong_answers(expect, answer, fragments):
-    expect(checks.check_sgd_update(answer), False, *fragments)
-
-
-def test_sgd_check_names_a_dict_leaf(expect):
-    def only_lists(params, grads, lr):
-        if isinstance(params, dict):
-            return {**params, "layer": {"w": params["layer"]["w"]}}
-        return sgd_reference(params, grads, lr)
-
-    expect(checks.check_sgd_update(only_lists), False, "['layer']['w']: expected [0.95 2.05 2.9 ]")
-
-
-def trainer(
-    loss_of_logits=helpers.binary_cross_entropy_with_logits,
-    record_after=False,
-    sign=1.0,
-    update=True,
-    returns="losses",
-):
-    """Build a train_xor variant; the defaults give the reference answer (a Python list)."""
-
-    def train_xor(seed, hidden, lr, steps):
-        X, y = helpers.xor_data()
-
-        def loss_fn(params):
-            return loss_of_logits(helpers.mlp_forward(params, X)[:, 0], y)
-
-        params = helpers.init_mlp(jax.random.key(seed), [2, hidden, 1])
-        losses = []
-        for _ in range(steps):
-            loss, grads = jax.value_and_grad(loss_fn)(params)
-            if update:
-                params = helpers.sgd_update(params, grads, sign * lr)
-            losses.append(loss_fn(params) if record_after else loss)
-        return {"losses": losses, "params": params, "both": (params, losses)}[returns]
-
-    return train_xor
-
-
-@pytest.mark.parametrize(
-    "answer",
-    [
-        lambda *args: jnp.stack(trainer()(*args)),
-        trainer(),  # a Python list of the losses
+    ids=[
+        "finite-only",
+        "monotone",
+        "lowest-final",
+        "dict-order",
+        "first-unstable",
+        "smallest",
+        "not-a-rate",
+        "history",
+        "unfinished",
     ],
-    ids=["array", "list"],
 )
-def test_train_check_accepts_reference(expect, answer):
-    expect(checks.check_train_xor(answer), True, "train_xor matches the reference on all 2")
-
-
-def mse_on_sigmoid(logits, targets):
-    return helpers.mse(jax.nn.sigmoid(logits), targets)
-
-
-@pytest.mark.parametrize(
-    "answer",
-    [
-        trainer(record_after=True),  # loss after the update
-        trainer(sign=-1.0),  # gradient ascent
-        trainer(update=False),  # never updates
-        trainer(mse_on_sigmoid),  # the seed's loss
-    ],
-    ids=["after-update", "ascent", "no-update", "mse"],
-)
-def test_train_check_rejects_wrong_losses(expect, answer):
-    expect(
-        checks.check_train_xor(answer),
-        False,
-        "train_xor(0, 16, 0.5, 30): expected [",
-        ", got [",
-        "the largest difference is",
-    )
-
-
-@pytest.mark.parametrize(
-    "answer, fragment",
-    [
-        (
-            lambda *args: jnp.stack(trainer()(*args))[1:],
-            "the shape differs: expected (30,), got (29,)",
-        ),
-        (
-            trainer(returns="params"),
-            "train_xor(0, 16, 0.5, 30) returned the parameters "
-            "(a list of 2 (W, b) layers): return the losses",
-        ),
-        (trainer(returns="both"), "returned a tuple with the parameters in it"),
-        (lambda seed, hidden, lr, steps: ..., "write the body of the function first"),
-        ("train_xor", "train_xor should be a function, got a string"),
-    ],
-    ids=["length", "params", "params-and-losses", "unfinished", "string"],
-)
-def test_train_check_explains_other_answers(expect, answer, fragment):
-    expect(checks.check_train_xor(answer), False, fragment)
+def test_stable_rate_check_rejects_wrong_answers(expect, answer, fragments):
+    expect(checks.check_largest_stable_rate(answer), False, *fragments)
