@@ -1,20 +1,34 @@
-"""Chapter 3's self-checks: a stable binary cross entropy and log softmax."""
+"""Chapter 3's self-checks: choosing a loss for several yes/no answers, and log softmax."""
 
 from __future__ import annotations
 
+import math
+
 import jax
 import jax.numpy as jnp
+import numpy as np
 import pytest
 
 import helpers
 from helpers import checks
 
+FLOOR = 2 * math.log(2)  # -log(1/2) for each of the two 1s of [1, 1, 0]
 
-def bce_reference(logits, targets):
-    def log_sigmoid(z):  # -softplus(-z), written stably
+
+def multilabel_reference(logits, targets):
+    """The solution of ex-03-multilabel."""
+    return helpers.binary_cross_entropy_with_logits(logits, targets)
+
+
+def bce_by_hand(logits, targets):  # the chapter's log-sigmoid identity
+    def log_sigmoid(z):
         return -(jnp.maximum(-z, 0) + jnp.log1p(jnp.exp(-jnp.abs(z))))
 
     return -jnp.mean(targets * log_sigmoid(logits) + (1 - targets) * log_sigmoid(-logits))
+
+
+def softmax_ce(logits, targets):  # the loss the exercise asks to decide against
+    return jnp.mean(-jnp.sum(targets * jax.nn.log_softmax(logits), axis=-1))
 
 
 def bce_naive(logits, targets):
@@ -22,17 +36,75 @@ def bce_naive(logits, targets):
     return -jnp.mean(targets * jnp.log(p) + (1 - targets) * jnp.log(1 - p))
 
 
-def bce_softplus_overflows(logits, targets):
-    # log(1 + exp(-z)) without the max trick: exp(1000) overflows to inf.
-    def log_sigmoid(z):
-        return -jnp.log1p(jnp.exp(-z))
+def test_the_floor_is_what_softmax_reaches():
+    """The check's 2 log 2, computed as the exercise asks: sure logits for [1, 1, 0]."""
+    sure = softmax_ce(jnp.array([[0.0, 0.0, -100.0]]), jnp.array([[1.0, 1.0, 0.0]]))
+    assert abs(float(sure) - FLOOR) < 1e-5
+    assert abs(checks.ch03_losses.SOFTMAX_FLOOR - FLOOR) < 1e-12
 
-    return -jnp.mean(targets * log_sigmoid(logits) + (1 - targets) * log_sigmoid(-logits))
+
+@pytest.mark.parametrize(
+    "loss, floor",
+    [
+        (multilabel_reference, FLOOR),
+        (bce_by_hand, FLOOR),
+        (multilabel_reference, jnp.float32(FLOOR)),
+        (multilabel_reference, 1.3863),
+        (
+            lambda z, t: -jnp.mean(t * jax.nn.log_sigmoid(z) + (1 - t) * jax.nn.log_sigmoid(-z)),
+            FLOOR,
+        ),
+    ],
+    ids=["helper", "by-hand", "float32-floor", "rounded-floor", "log-sigmoid"],
+)
+def test_multilabel_accepts_binary_cross_entropy_per_logit(expect, loss, floor):
+    expect(
+        checks.check_multilabel_loss(loss, floor),
+        True,
+        "softmax_floor is 2 log 2 = 1.3863 > 0, and multilabel_loss is binary cross entropy",
+    )
 
 
-def bce_unfinished(logits, targets):
-    # your code here
-    ...
+@pytest.mark.parametrize(
+    "floor, fragment",
+    [
+        (math.log(2), "that is the loss of one of the two 1s"),
+        (0.0, "the two 1s cannot both get probability 1"),
+        (2 * math.log(3), "some logits do better"),  # uniform probabilities
+        (jnp.array([FLOOR, FLOOR]), "softmax_floor should be one number, got an array"),
+        (..., "softmax_floor is still Ellipsis"),
+        ("1.39", "softmax_floor should be one number, got a string"),
+    ],
+    ids=["one-positive", "zero", "uniform", "array", "starter", "string"],
+)
+def test_multilabel_refuses_wrong_floors(expect, floor, fragment):
+    expect(checks.check_multilabel_loss(multilabel_reference, floor), False, fragment)
+
+
+@pytest.mark.parametrize(
+    "loss, fragments",
+    [
+        (softmax_ce, ["that is a softmax cross entropy", "can never reach 0 (softmax_floor)"]),
+        (lambda z, t: softmax_ce(z, t) / 3, ["that is a softmax cross entropy"]),
+        (bce_naive, ["[[ 30.  30. -30.]]", "is nan: it is not finite"]),
+        (
+            lambda z, t: multilabel_reference(z, t) * 3,
+            ["the sum over the three answers of each photo: average over all N × 3"],
+        ),
+        (
+            lambda z, t: jnp.mean((jax.nn.sigmoid(z) - t) ** 2),
+            ["expected 0.393139, got 0.120481"],
+        ),
+        (lambda z, t: None, ["returned None: write the body of the function first"]),
+        (lambda z, t: z @ t, ["raised TypeError"]),
+    ],
+    ids=["softmax", "softmax-per-entry", "naive", "sum-per-photo", "mse", "unfinished", "raises"],
+)
+def test_multilabel_refuses_plausible_wrong_losses(expect, loss, fragments):
+    expect(checks.check_multilabel_loss(loss, FLOOR), False, *fragments)
+
+
+# ex-03-log-softmax ----------------------------------------------------------------------
 
 
 def log_softmax_reference(x):
@@ -40,57 +112,43 @@ def log_softmax_reference(x):
     return x - m - jnp.log(jnp.sum(jnp.exp(x - m), axis=-1, keepdims=True))
 
 
-@pytest.mark.parametrize("answer", [bce_reference, helpers.binary_cross_entropy_with_logits])
-def test_bce_check_accepts_reference_and_helper(expect, answer):
-    expect(
-        checks.check_bce_with_logits(answer), True, "bce_from_logits matches the reference on all 4"
-    )
-
-
-def test_log_softmax_check_accepts_reference(expect):
-    expect(
-        checks.check_log_softmax(log_softmax_reference), True, "log_softmax matches the reference"
-    )
+@pytest.mark.parametrize("answer", [log_softmax_reference, jax.jit(log_softmax_reference)])
+def test_log_softmax_check_accepts_reference(expect, answer):
+    expect(checks.check_log_softmax(answer), True, "log_softmax matches the formula on all 3 test")
 
 
 @pytest.mark.parametrize(
-    "answer, fragments",
+    "answer, forbidden",
     [
+        (lambda x: jax.nn.log_softmax(x, axis=-1), "jax.nn.log_softmax"),
+        (jax.nn.log_softmax, "jax.nn.log_softmax"),
         (
-            bce_naive,
-            [
-                "bce_from_logits([ 100. -100.  100. -100.], [1. 0. 0. 1.]): expected 50, got nan",
-                "it is nan or inf where a finite number is expected",
-            ],
+            lambda x: x - jax.scipy.special.logsumexp(x, axis=-1, keepdims=True),
+            "jax.scipy.special.logsumexp",
         ),
-        (
-            bce_softplus_overflows,
-            ["([ 100. -100.  100. -100.], [1. 0. 0. 1.]): expected 50, got nan"],
-        ),
-        (
-            lambda logits, targets: bce_reference(logits, targets) * logits.shape[0],
-            [
-                "bce_from_logits([ 2. -1.], [1. 0.]): expected 0.220095, got 0.44019",
-                "the largest difference is 0.22, "
-                "more than the tolerance 0.0001 + 1e-05 × |expected|",
-            ],
-        ),
-        (
-            bce_unfinished,
-            [
-                "bce_from_logits([ 2. -1.], [1. 0.]) returned None: "
-                "write the body of the function first"
-            ],
-        ),
-        (
-            lambda logits, targets: jnp.log(logits) + undefined_name,  # noqa: F821
-            ["raised NameError: name 'undefined_name' is not defined"],
-        ),
+        (lambda x: jnp.log(jax.nn.softmax(x, axis=-1)) * 1.0, "jax.nn.softmax"),
     ],
-    ids=["naive", "softplus-overflows", "sum", "unfinished", "name-error"],
+    ids=["log-softmax", "bare-log-softmax", "logsumexp", "softmax"],
 )
-def test_bce_check_rejects_wrong_answers(expect, answer, fragments):
-    expect(checks.check_bce_with_logits(answer), False, *fragments)
+def test_log_softmax_check_refuses_jax_nn(expect, answer, forbidden):
+    if forbidden == "jax.nn.softmax":  # log of a rounded-to-0 probability: wrong values first
+        expect(checks.check_log_softmax(answer), False, "expected [-2000. -1000.     0.]")
+        return
+    expect(
+        checks.check_log_softmax(answer),
+        False,
+        f"log_softmax gives the right values, but it calls {forbidden}: write it with "
+        f"jnp.max, jnp.exp, jnp.sum and jnp.log, not {forbidden}: the exercise is to build it",
+    )
+
+
+def test_log_softmax_written_with_numpy_is_told_to_use_jnp(expect):
+    def numpy_answer(x):
+        x = np.asarray(x)
+        m = x.max(axis=-1, keepdims=True)
+        return x - m - np.log(np.exp(x - m).sum(axis=-1, keepdims=True))
+
+    expect(checks.check_log_softmax(numpy_answer), False, "write it with jax.numpy (jnp)")
 
 
 @pytest.mark.parametrize(
@@ -104,12 +162,18 @@ def test_bce_check_rejects_wrong_answers(expect, answer, fragments):
             lambda x: x - jnp.max(x, axis=-1, keepdims=True),
             "log_softmax([1. 2. 3.]): expected [-2.4076 -1.4076 -0.4076], got [-2. -1.  0.]",
         ),
-        (
+        (  # the chapter's one-vector version: one maximum for the whole batch
             lambda x: x - jnp.max(x) - jnp.log(jnp.sum(jnp.exp(x - jnp.max(x)))),
             "log_softmax([[   1.    2.    3.] [1000. 1000. 1000.] [  -5.    0.    5.]])",
         ),
+        (
+            lambda x: (
+                x - jnp.max(x, axis=0) - jnp.log(jnp.sum(jnp.exp(x - jnp.max(x, axis=0)), axis=0))
+            ),
+            "log_softmax([[   1.    2.    3.] [1000. 1000. 1000.] [  -5.    0.    5.]])",
+        ),
     ],
-    ids=["overflow", "no-log-sum", "whole-batch-max"],
+    ids=["overflow", "no-log-sum", "whole-batch-max", "first-axis"],
 )
 def test_log_softmax_check_rejects_wrong_answers(expect, answer, fragment):
     expect(checks.check_log_softmax(answer), False, fragment)

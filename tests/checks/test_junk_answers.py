@@ -17,6 +17,7 @@ SPECIAL: dict[str, Callable[[Any], checks.CheckResult]] = {
     "check_value": lambda junk: checks.check_value("x", junk, jnp.ones(3)),
     "check_function": lambda junk: checks.check_function("f", junk, jnp.sin, [(jnp.ones(3),)]),
     "check_and_gate": lambda junk: checks.check_and_gate(junk, junk),
+    "check_multilabel_loss": lambda junk: checks.check_multilabel_loss(junk, junk),
 }
 ON_8_DEVICES = {
     "check_shard_batch",
