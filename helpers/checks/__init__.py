@@ -20,7 +20,7 @@ from .ch04_grad import (
     check_weight_grads,
 )
 from .ch05_training import check_largest_stable_rate, check_weight_decay_update
-from .ch06_jit import check_descent_path, check_soft_threshold
+from .ch06_jit import check_descent_path, check_soft_threshold, check_steps_to_reach
 from .ch07_mnist import check_per_class_accuracy, check_top_k_accuracy
 from .ch08_optimizers import check_rmsprop_update, check_step_decay
 from .ch09_data_parallel import check_data_parallel_grads, check_shard_batch
@@ -46,6 +46,7 @@ __all__ = [
     "check_largest_stable_rate",
     "check_soft_threshold",
     "check_descent_path",
+    "check_steps_to_reach",
     "check_per_class_accuracy",
     "check_top_k_accuracy",
     "check_step_decay",

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from helpers import checks
+from helpers.checks import ch06_jit
 
 
 def soft_threshold(x, t):
@@ -135,3 +136,90 @@ def test_descent_path_refuses_a_python_loop(expect, answer):
 
 def test_descent_path_accepts_a_compiled_fori_loop(expect):
     expect(checks.check_descent_path(descent_fori_loop), True, "matches the reference")
+
+
+def steps_to_reach(x0, lr, tol, max_steps):
+    def not_there(carry):
+        x, count = carry
+        return (jnp.abs(x - 3.0) >= tol) & (count < max_steps)
+
+    def step(carry):
+        x, count = carry
+        return x - lr * 2.0 * (x - 3.0), count + 1
+
+    return jax.lax.while_loop(not_there, step, (jnp.asarray(x0, dtype=jnp.float32), 0))[1]
+
+
+def steps_python_while(x0, lr, tol, max_steps):
+    x, count = x0, 0
+    while abs(x - 3.0) >= tol and count < max_steps:
+        x, count = x - lr * 2.0 * (x - 3.0), count + 1
+    return count
+
+
+def steps_python_range(x0, lr, tol, max_steps):
+    x = jnp.asarray(x0, dtype=jnp.float32)
+    for _ in range(max_steps):
+        x = jnp.where(jnp.abs(x - 3.0) < tol, x, x - lr * 2.0 * (x - 3.0))
+    return jnp.sum(0)
+
+
+def steps_without_abs(x0, lr, tol, max_steps):
+    def not_there(carry):
+        return (carry[0] - 3.0 >= tol) & (carry[1] < max_steps)
+
+    return jax.lax.while_loop(
+        not_there, lambda c: (c[0] - lr * 2.0 * (c[0] - 3.0), c[1] + 1), (x0 * 1.0, 0)
+    )[1]
+
+
+def test_steps_to_reach_accepts_the_solution(expect):
+    expect(
+        checks.check_steps_to_reach(steps_to_reach),
+        True,
+        "jax.jit(steps_to_reach) gives the right number of steps in all 6 cases.",
+    )
+
+
+def test_the_reference_counts_are_what_jax_computes():
+    """The check's float32 NumPy reference agrees with the while_loop (on any JAX version)."""
+    for case in ch06_jit._STEPS_CASES:
+        assert int(jax.jit(steps_to_reach)(*case)) == ch06_jit._steps_reference(*case)
+    assert [ch06_jit._steps_reference(*c) for c in ch06_jit._STEPS_CASES] == [36, 10, 4, 0, 25, 30]
+
+
+@pytest.mark.parametrize(
+    "answer, fragments",
+    [
+        (
+            steps_python_while,
+            ["jax.jit(steps_to_reach)(0, 0.1, 0.001, 1000) raised Tracer", "jax.lax.while_loop"],
+        ),
+        (steps_python_range, ["steps_to_reach(0, 0.1, 0.001, 1000): expected 36, got 0"]),
+        (steps_without_abs, ["steps_to_reach(0, 0.1, 0.001, 1000): expected 36, got 0"]),
+        (
+            lambda x0, lr, tol, max_steps: steps_to_reach(x0, lr, tol, max_steps) + 1,
+            ["expected 36, got 37"],
+        ),
+        (lambda x0, lr, tol, max_steps: ..., ["write the body of the function first"]),
+    ],
+    ids=["python-while", "python-range", "no-abs", "off-by-one", "starter"],
+)
+def test_steps_to_reach_rejects_wrong_answers(expect, answer, fragments):
+    expect(checks.check_steps_to_reach(answer), False, *fragments)
+
+
+def test_python_range_under_jit_gets_the_while_loop_hint(expect):
+    def counted(x0, lr, tol, max_steps):
+        count = 0
+        for _ in range(max_steps):
+            count += 1
+        return steps_to_reach(x0, lr, tol, max_steps) + count - max_steps
+
+    expect(
+        checks.check_steps_to_reach(counted),
+        False,
+        "raised TracerIntegerConversionError",
+        "range(max_steps)",
+        "jax.lax.while_loop",
+    )
