@@ -53,11 +53,12 @@ def check_to_params(fn: Callable) -> CheckResult:
                 f"{call}: {variable}, the Flax variable that holds the array; return the "
                 "array itself, layer.kernel[...] (and layer.bias[...])"
             )
+        got = _as_layer_list(got)
         problem = compare(got, expected, atol=0.0, rtol=0.0)
         if problem and isinstance(got, list) and not is_params(got) and len(got) == len(expected):
             problem = (
-                "return a list of (W, b) tuples, one per layer: the items of your list are "
-                f"not tuples of two arrays (the first is {describe(got[0])})"
+                "return a list of (W, b) pairs, one per layer: the items of your list are "
+                f"not pairs of two arrays (the first is {describe(got[0])})"
             )
         elif problem and "the shape differs" in problem and _transposed(got, expected):
             problem += (
@@ -71,6 +72,16 @@ def check_to_params(fn: Callable) -> CheckResult:
     return passed(
         f"to_params returns the (W, b) arrays of every layer, for all {len(cases)} networks."
     )
+
+
+def _as_layer_list(got: Any) -> Any:
+    """The course's list of ``(W, b)`` tuples when ``got`` is a list or tuple of two-item lists
+    or tuples (``mlp_forward`` accepts all of them); ``got`` unchanged otherwise."""
+    if isinstance(got, (list, tuple)) and all(
+        isinstance(layer, (list, tuple)) and len(layer) == 2 for layer in got
+    ):
+        return [tuple(layer) for layer in got]
+    return got
 
 
 def _transposed(got: Any, expected: list) -> bool:

@@ -108,11 +108,44 @@ def test_data_parallel_grads_check_on_one_device(expect, axis_type):
     def doubled(params, images, labels):
         return jax.tree_util.tree_map(lambda g: 2 * g, reference(params, images, labels))
 
+    def with_body(body):
+        return lambda *args: jax.shard_map(
+            body, mesh=mesh, in_specs=(P(), P("batch"), P("batch")), out_specs=P()
+        )(*args)
+
+    def psum(params, images, labels):  # the same values as pmean on one device
+        params = pcast_to_varying(params, "batch")
+        return jax.lax.psum(jax.grad(loss)(params, images, labels), "batch")
+
+    def not_varying(params, images, labels):  # likewise: JAX sums one device's gradient
+        return jax.lax.pmean(jax.grad(loss)(params, images, labels), "batch")
+
+    def not_varying_jitted(params, images, labels):  # JAX's sum inside a nested program
+        return jax.lax.pmean(jax.grad(jax.jit(loss))(params, images, labels), "batch")
+
     expect(
         checks.check_data_parallel_grads(reference, mesh),
         True,
-        "data_parallel_grads matches the reference on all 2 test inputs.",
+        "data_parallel_grads matches the reference on all 2 test inputs, and its program "
+        "averages each gradient once over 'batch'. On one device that is what can be checked",
     )
+    expect(
+        checks.check_data_parallel_grads(jax.jit(reference), mesh), True, "averages each gradient"
+    )
+    expect(
+        checks.check_data_parallel_grads(with_body(psum), mesh),
+        False,
+        "on a mesh of one device the values are right, but your program adds the per-device "
+        "gradients up (a psum) instead of averaging them",
+        "jax.lax.pmean(grads, 'batch')",
+    )
+    for body in (not_varying, not_varying_jitted):
+        expect(
+            checks.check_data_parallel_grads(with_body(body), mesh),
+            False,
+            "the gradients are added up over the devices twice in your program",
+            "params = pcast_to_varying(params, 'batch')",
+        )
     expect(
         checks.check_data_parallel_grads(doubled, mesh),
         False,

@@ -25,6 +25,26 @@ def test_to_params_check_accepts_reference(expect):
     )
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda model: [[layer.kernel[...], layer.bias[...]] for layer in model.layers],
+        lambda model: tuple((layer.kernel[...], layer.bias[...]) for layer in model.layers),
+    ],
+    ids=["list-of-lists", "tuple-of-tuples"],
+)
+def test_to_params_check_accepts_every_layout_mlp_forward_accepts(expect, answer):
+    # mlp_forward takes a list or tuple of (W, b) pairs, lists or tuples: so does the check.
+    expect(checks.check_to_params(answer), True, "for all 3 networks")
+
+
+def test_to_params_check_refuses_a_dict_of_layers_clearly(expect):
+    def answer(model):
+        return {i: (layer.kernel[...], layer.bias[...]) for i, layer in enumerate(model.layers)}
+
+    expect(checks.check_to_params(answer), False, CALL + "return a list of 2 (W, b) layers")
+
+
 CALL = "Not quite yet: to_params(MLP([3, 4, 2], ...)): "
 
 
@@ -51,8 +71,8 @@ CALL = "Not quite yet: to_params(MLP([3, 4, 2], ...)): "
             [CALL + "layer 0, W: the shape differs: expected (3, 4), got (4,)"],
         ),
         (
-            lambda model: [[layer.kernel[...], layer.bias[...]] for layer in model.layers],
-            [CALL + "return a list of (W, b) tuples, one per layer"],
+            lambda model: [[layer.kernel[...]] for layer in model.layers],
+            [CALL + "return a list of (W, b) pairs, one per layer"],
         ),
         (
             lambda model: to_params(model)[:1],
@@ -68,7 +88,7 @@ CALL = "Not quite yet: to_params(MLP([3, 4, 2], ...)): "
         ),
         (lambda model: ..., ["write the body of the function first"]),
     ],
-    ids="variables transposed b-and-W lists one-layer state zero-b unfinished".split(),
+    ids="variables transposed b-and-W W-only one-layer state zero-b unfinished".split(),
 )
 def test_to_params_check_rejects_wrong_answers(expect, answer, fragments):
     expect(checks.check_to_params(answer), False, *fragments)
