@@ -5,6 +5,7 @@ own folder."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +45,7 @@ def kernel_manager(folder: Path, limits: Limits) -> AsyncKernelManager:
 def kernel_env(folder: Path) -> dict[str, str]:
     """The kernel's environment: the grader's, with every home and cache inside ``folder``."""
     env = dict(os.environ)
-    for name in ("PYTHONPATH", "XLA_FLAGS", "JAX_COMPILATION_CACHE_DIR"):
+    for name in ("XLA_FLAGS", "JAX_COMPILATION_CACHE_DIR"):  # XLA as when the chapters ran
         env.pop(name, None)
     home = folder / "home"
     env.update(
@@ -57,12 +58,17 @@ def kernel_env(folder: Path) -> dict[str, str]:
         MPLBACKEND="agg",
         JAX_PLATFORMS="cpu",  # the checks' tolerances are set for the CPU
         PYTHONDONTWRITEBYTECODE="1",
+        MPLCONFIGDIR=str(matplotlib_dir(folder / "matplotlib")),
     )
-    # matplotlib's font cache is read from where the grader's matplotlib keeps it
-    env.setdefault("MPLCONFIGDIR", str(mpl_config_dir()))
     return env
 
 
-def mpl_config_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base) / "matplotlib"
+def matplotlib_dir(mine: Path) -> Path:
+    """Matplotlib's folder for the kernel, with a copy of the grader's font list if there is
+    one (else the kernel scans the fonts again, a second or two)."""
+    mine.mkdir(parents=True, exist_ok=True)
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "matplotlib"
+    for where in (os.environ.get("MPLCONFIGDIR"), cache):
+        for font_list in Path(where).glob("fontlist-*.json") if where else ():
+            shutil.copy(font_list, mine)
+    return mine
