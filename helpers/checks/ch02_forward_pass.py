@@ -24,7 +24,7 @@ from .core import (
     run_cases,
 )
 from .describe import describe, fmt
-from .tracing import library_problem
+from .library_use import library_problem
 
 _ACTIVATION_CASES = [
     (jnp.array([-3.0, -0.5, 0.0, 0.5, 3.0]),),

@@ -27,7 +27,7 @@ from .core import (
     shown_call,
 )
 from .describe import describe, fmt
-from .tracing import library_problem
+from .library_use import library_problem
 
 _F32 = jnp.float32
 # The lowest softmax cross entropy -sum_k t_k log softmax(z)_k for t = [1, 1, 0]: the two

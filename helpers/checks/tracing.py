@@ -121,15 +121,9 @@ class _ReluNetwork:
         self.problem = self.problem or what
         return [CONST] * n_out
 
-    def equation(self, eqn: Any, ins: list[str]) -> list[str]:
-        name, n_out = eqn.primitive.name, len(eqn.outvars)
-        if set(ins) == {CONST}:
-            return [CONST] * n_out
-        inner = list(_sub_jaxprs(eqn))
-        if len(inner) == 1 and len(inner[0].invars) == len(ins):
-            return self.run(inner[0], ins)  # jit, custom_jvp (jax.nn.relu), ...
-        if name in ("max", "min") and sorted(ins) == [CONST, DATA]:
-            return self.unit(eqn)
+    def masked(self, eqn: Any, name: str, ins: list[str]) -> list[str] | None:
+        """The rules for comparisons and their True/False results (``None``: no rule)."""
+        n_out = len(eqn.outvars)
         if name in _COMPARE and MASK not in ins:  # a > b is a - b > 0: still a unit's test
             return [MASK]
         if name == "convert_element_type" and ins == [MASK]:
@@ -147,6 +141,20 @@ class _ReluNetwork:
             )
         if MASK in ins:
             return self.fail("uses the True/False result of a comparison as a number", n_out)
+        return None
+
+    def equation(self, eqn: Any, ins: list[str]) -> list[str]:
+        name, n_out = eqn.primitive.name, len(eqn.outvars)
+        if set(ins) == {CONST}:
+            return [CONST] * n_out
+        inner = list(_sub_jaxprs(eqn))
+        if len(inner) == 1 and len(inner[0].invars) == len(ins):
+            return self.run(inner[0], ins)  # jit, custom_jvp (jax.nn.relu), ...
+        if name in ("max", "min") and sorted(ins) == [CONST, DATA]:
+            return self.unit(eqn)
+        masked = self.masked(eqn, name, ins)
+        if masked is not None:
+            return masked
         if name in ("mul", "dot_general") and ins.count(DATA) > 1:
             return self.fail("multiplies two values that depend on the inputs", n_out)
         if name == "div" and ins[1] != CONST:
@@ -177,66 +185,3 @@ def relu_network_problem(forward: Callable, X: Any, units: int) -> str | None:
     if network.units != units:
         return f"has {network.units:g} ReLU units"
     return None
-
-
-# Where JAX's ready-made versions live: an exercise that asks to build one refuses them.
-_LIBRARIES = {
-    "jax/_src/nn/": "jax.nn",
-    "jax/_src/scipy/special": "jax.scipy.special",
-    "jax/_src/ops/special": "jax.scipy.special",  # logsumexp
-}
-
-
-def _library_name(where: str, function: str) -> str | None:
-    """``jax.nn.relu`` for a function ``relu`` defined in JAX's nn module, else ``None``."""
-    name = function.rsplit(".", 1)[-1]
-    for part, module in _LIBRARIES.items():
-        if part in where.replace("\\", "/") and not name.startswith(("_", "<")):
-            return f"{module}.{name}"
-    return None
-
-
-def _called_from(eqn: Any) -> list[str]:
-    """The library functions an equation was traced inside, outermost first: its traceback's
-    frames, and the name of a nested ``jit`` (``jax.nn.relu`` is one)."""
-    found = []
-    traceback = getattr(eqn.source_info, "traceback", None)
-    for frame in getattr(traceback, "frames", ()):  # innermost first
-        found.append(_library_name(frame.file_name, frame.function_name))
-    found.reverse()
-    for inner in _sub_jaxprs(eqn):
-        source = getattr(getattr(inner, "debug_info", None), "func_src_info", None) or ""
-        name, _, where = source.partition(" at ")
-        found.append(_library_name(where, name))
-    if eqn.primitive.name == "logistic":  # lax.logistic, behind jax.nn.sigmoid
-        found.append("jax.nn.sigmoid")
-    return [name for name in found if name]
-
-
-def library_calls(fn: Callable, *args: Any) -> list[str]:
-    """The functions of ``jax.nn`` and ``jax.scipy.special`` that ``fn(*args)`` computes with,
-    outermost first (``["jax.nn.log_sigmoid", "jax.nn.softplus"]``), read from its traced
-    program: the primitives alone cannot tell ``jax.nn.relu`` from ``jnp.maximum(z, 0)``.
-    Raises what tracing raises (an answer written with NumPy cannot be traced)."""
-    calls: list[str] = []
-
-    def visit(jaxpr: Any) -> None:
-        for eqn in jaxpr.eqns:
-            calls.extend(name for name in _called_from(eqn) if name not in calls)
-            for inner in _sub_jaxprs(eqn):
-                visit(inner)
-
-    visit(jax.make_jaxpr(fn)(*args).jaxpr)
-    return calls
-
-
-def library_problem(name: str, fn: Callable, args: tuple, how: str) -> str | None:
-    """``None`` unless ``fn(*args)`` calls a ready-made ``jax.nn`` (or ``jax.scipy.special``)
-    function, for an exercise that asks to build it: then what to write instead (``how``)."""
-    calls = library_calls(fn, *args)
-    if not calls:
-        return None
-    return (
-        f"{name} gives the right values, but it calls {calls[0]}: write it with {how}, "
-        f"not {calls[0]}: the exercise is to build it"
-    )
