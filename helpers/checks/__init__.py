@@ -8,7 +8,8 @@ A check never raises, whatever it is given: a wrong answer gets a hint, not a tr
 The chapter checks, one module per chapter (``ch01_xor`` ... ``ch10_flax_optax``), are built
 on :mod:`helpers.checks.core` (the result, the guards, :func:`check_function`,
 :func:`check_value`), :mod:`~helpers.checks.compare` and :mod:`~helpers.checks.describe` (what
-differs and how it is shown) and :mod:`~helpers.checks.tracing` (looking inside an answer).
+differs and how it is shown), :mod:`~helpers.checks.tracing` (looking inside an answer) and
+:mod:`~helpers.checks.library_use` (which ``jax.nn`` functions an answer calls).
 """
 
 from .ch01_xor import check_and_gate, check_xor_network
