@@ -88,17 +88,20 @@ def page_text(page: str) -> str:
 
 
 def leaks(pages: Path, chapters: list[Path]) -> list[str]:
-    """'page: what' for every solution box and every solution line found in the built pages
-    (markdown solutions are found by their box: their text is rendered, not quoted)."""
-    found = []
-    lines = {c.stem: [" ".join(line.split()) for line in solution_lines(c)] for c in chapters}
-    for page in sorted(pages.rglob("*.html")):
-        raw = page.read_text(encoding="utf-8", errors="replace")
-        if SOLUTION_BOX.search(raw):
-            found.append(f"{page.name}: a solution box")
-        text = page_text(raw)
-        for chapter, mine in lines.items():
-            found += [f"{page.name}: {line} ({chapter})" for line in mine if line in text]
+    """'page: what' for every solution box on any page, and every solution line of a chapter
+    found on that chapter's page (markdown solutions are found by their box: their text is
+    rendered, not quoted; another chapter may show the same code, not as a solution)."""
+    found = [
+        f"{page.name}: a solution box"
+        for page in sorted(pages.rglob("*.html"))
+        if SOLUTION_BOX.search(page.read_text(encoding="utf-8", errors="replace"))
+    ]
+    for chapter in chapters:
+        page = pages / "chapters" / f"{chapter.stem}.html"
+        text = page_text(page.read_text(encoding="utf-8")) if page.is_file() else ""
+        for line in solution_lines(chapter):
+            if " ".join(line.split()) in text:
+                found.append(f"{page.name}: {line}")
     return found
 
 

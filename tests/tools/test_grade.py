@@ -8,7 +8,7 @@ from an empty working folder, with a short time limit per cell:
 - reference: every exercise passes;
 - wrong: a wrong AND gate fails, the XOR network passes;
 - cheat: ``print("Correct: ...")`` in place of an answer, an edited check cell, and the
-  notebook's ``checks`` monkeypatched to say "Correct": both fail;
+  notebook's ``checks`` (and ``CheckResult``) patched to say "Correct": both fail;
 - deleted: the XOR network's cell deleted: it fails, naming ``xor_network``;
 - endless: an endless loop: the submission stops at the time limit, every exercise fails;
 - died: the kernel exits (``os._exit``): every exercise fails, the others are still graded;
@@ -84,12 +84,13 @@ def submissions(folder: Path, escape_target: Path) -> None:
     def cheat(cells):
         cells[answer_and].source = "w_and = ...\nb_and = ..."
         cells[check_and].source = FORGED
-        cells[answer_xor].source = "def xor_network(X):\n    return jnp.zeros(4)"
-        cells[check_xor].source = (
-            "checks.check_and_gate = lambda *a: checks.CheckResult(True, 'Correct: yes')\n"
-            "checks.check_xor_network = checks.check_and_gate\n"
-            "checks.check_xor_network(lambda X: jnp.array([0, 1, 1, 0]))"
+        cells[answer_xor].source = (  # a wrong answer, and the notebook's checks patched
+            "def xor_network(X):\n    return jnp.zeros(4)\n\n\n"
+            "yes = checks.CheckResult(True, 'Correct: yes')\n"
+            "checks.check_and_gate = checks.check_xor_network = lambda *a: yes\n"
+            "checks.CheckResult.__bool__ = lambda self: True"
         )
+        cells[check_xor].source = "checks.check_xor_network(lambda X: jnp.array([0, 1, 1, 0]))"
 
     def deleted(cells):
         del cells[answer_xor]

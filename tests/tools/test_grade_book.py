@@ -55,7 +55,8 @@ def test_no_solution_is_left(page):
 
 def test_the_search_finds_solution_text_where_it_is(tmp_path):
     """A page as a normal build writes it: highlighted solution code in a solution box."""
-    (tmp_path / "01_xor.html").write_text(
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "01_xor.html").write_text(
         '<div class="solution dropdown admonition"><span class="n">b_and</span> '
         '<span class="o">=</span> <span class="o">-</span><span class="mf">1.5</span>'
         "  <span># x1 + x2 &gt; 1.5 only at (1, 1)</span></div>"
