@@ -49,7 +49,9 @@ def first_line(source: str) -> str:
 
 
 def read_submission(path: Path):
-    """The learner's notebook, or a SystemExit-free ValueError saying why it is not one."""
+    """The learner's notebook, or a ValueError saying why it is not one."""
+    if not path.is_file():
+        raise ValueError(f"{path} is not a file (it does not exist, or is a folder)")
     try:
         nb = nbformat.read(path, as_version=4)
     except UnicodeDecodeError:
