@@ -5,7 +5,7 @@ when the answer is right, or ``Not quite yet: ...`` with the input tried, what w
 what came back; it is truthy only when the answer is right (``if checks.check_relu(f): ...``).
 A check never raises, whatever it is given: a wrong answer gets a hint, not a traceback.
 
-The chapter checks, one module per chapter (``ch01_xor`` ... ``ch10_flax_optax``), are built
+The chapter checks, one module per chapter (``ch01_xor`` ... ``ch11_cnn``), are built
 on :mod:`helpers.checks.core` (the result, the guards, :func:`check_function`,
 :func:`check_value`), :mod:`~helpers.checks.compare` and :mod:`~helpers.checks.describe` (what
 differs and how it is shown), :mod:`~helpers.checks.tracing` (looking inside an answer) and
@@ -26,6 +26,7 @@ from .ch07_mnist import check_per_class_accuracy, check_top_k_accuracy
 from .ch08_optimizers import check_rmsprop_update, check_step_decay
 from .ch09_data_parallel import check_data_parallel_grads, check_shard_batch
 from .ch10_flax_optax import check_scale_by_velocity, check_to_params
+from .ch11_cnn import check_conv2d_valid, check_max_pool_size
 from .core import CheckResult, check_function, check_value
 
 __all__ = [
@@ -56,4 +57,6 @@ __all__ = [
     "check_data_parallel_grads",
     "check_to_params",
     "check_scale_by_velocity",
+    "check_conv2d_valid",
+    "check_max_pool_size",
 ]
