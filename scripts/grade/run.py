@@ -203,7 +203,11 @@ async def execute(run, positions, folder, work, limits: Limits, outcome: Outcome
 
 def last_line(log: Path) -> str:
     """The kernel process's last words, if any, for a kernel that died."""
-    lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+    lines = [
+        line
+        for line in log.read_text(errors="replace").splitlines()
+        if line.strip() and not line.startswith("[IPKernelApp]")  # its start-up notices
+    ]
     return f". It said: {lines[-1].strip()[:160]}" if lines else ""
 
 
