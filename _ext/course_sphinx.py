@@ -13,9 +13,6 @@
 - docutils marks each entry of the bibliography ``role="doc-biblioentry"`` inside a
   ``role="list"``: that role is deprecated (DPUB-ARIA 1.1) and is no list item, so axe-core
   reports ``aria-required-children`` (critical). The entries become ``role="listitem"``.
-- Rich HTML outputs (``jax.debug.visualize_array_sharding``) colour text and background inline,
-  often white on a light colour. Where the pair is below WCAG's 4.5:1, the text becomes black
-  or white, whichever reads better (one of the two always reaches 4.5:1); backgrounds stay.
 
 The book's account of how its outputs are verified (the environment page, the line under each
 chapter's title) is verification/book.py.
@@ -23,7 +20,6 @@ chapter's title) is verification/book.py.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -53,37 +49,6 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
 
 # --- accessibility of the page body -----------------------------------------------------------
 
-STYLE = re.compile(r'style="([^"]*background-color:[^"]*)"')
-
-
-def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: str, b: str) -> float:
-    """WCAG 2 contrast ratio of two ``#rrggbb`` colours."""
-    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def readable_style(style: str) -> str:
-    """An inline style whose text colour reads on its background colour (4.5:1 or better)."""
-    declarations = [d.split(":", 1) for d in style.split(";") if ":" in d]
-    values = {k.strip(): v.strip() for k, v in declarations}
-    text, background = values.get("color", ""), values.get("background-color", "")
-    hex_colour = re.compile(r"#[0-9a-fA-F]{6}")
-    if not (hex_colour.fullmatch(text) and hex_colour.fullmatch(background)):
-        return style
-    if contrast(text, background) >= 4.5:
-        return style
-    best = max(("#000000", "#ffffff"), key=lambda c: contrast(c, background))
-    values["color"] = best
-    if "text-decoration-color" in values:
-        values["text-decoration-color"] = best
-    return "; ".join(f"{k}: {v}" for k, v in values.items())
-
 
 def accessible_body(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body")
@@ -93,7 +58,6 @@ def accessible_body(app, pagename, templatename, context, doctree) -> None:
     # myst-nb's hide-input toggles: named by what they show ("Show code cell source"), not by
     # an aria-label that hides it ("Toggle hidden content": label-content-name-mismatch)
     body = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
-    body = STYLE.sub(lambda m: f'style="{readable_style(m.group(1))}"', body)
     context["body"] = body
 
 
