@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._validate import as_array, check_int, check_nonempty
+from ._validate import as_array, check_int, check_key, check_nonempty
 
 
 def _check_batching(fn: str, images, labels, batch_size: int) -> int:
@@ -81,6 +81,8 @@ def batch_indices(n: int, batch_size: int, key: jax.Array | None = None) -> jax.
     (static under ``jax.jit``). Chapter 10 shuffles its Flax epoch with it.
     """
     steps = n // batch_size
+    if key is not None:
+        check_key("batch_indices", key)  # an int seed would fail deep inside the permutation
     order = jnp.arange(n) if key is None else _permutation(key, n)
     return order[: steps * batch_size].reshape(steps, batch_size)
 
@@ -101,6 +103,8 @@ def make_batches(
     )
     batch_size = _check_batching("make_batches", images, labels, batch_size)
     check_label_indices("make_batches", labels, images.shape[0])
+    if key is not None:
+        check_key("make_batches", key)
     steps = images.shape[0] // batch_size
     if key is None:
         keep = steps * batch_size

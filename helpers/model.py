@@ -13,9 +13,8 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
-from ._validate import as_array, check_int, is_concrete
+from ._validate import as_array, check_int, check_key, is_concrete
 
 Params = list[tuple[jax.Array, jax.Array]]
 
@@ -32,29 +31,6 @@ def _check_scale(scale: Any) -> None:
             f"init_mlp: scale must be a finite number >= 0 (the standard deviation of the "
             f"weights), or None for He initialisation; got scale={scale!r}."
         )
-
-
-def check_key(fn: str, key: Any) -> None:
-    """Raise a one-line ``TypeError`` unless ``key`` is one JAX random key: made by
-    ``jax.random.key(seed)`` (or the older ``jax.random.PRNGKey(seed)``), or split from one."""
-    how = "make one with jax.random.key(0) (any integer seed), and split it for more keys"
-    dtype = getattr(key, "dtype", None)
-    if dtype is not None and jnp.issubdtype(dtype, jax.dtypes.prng_key):
-        if jnp.shape(key) != ():
-            raise TypeError(
-                f"{fn}: key must be one random key, got an array of shape {jnp.shape(key)} "
-                "of keys "
-                "(from jax.random.split?); pass one of them, e.g. keys[0]."
-            )
-        return
-    if dtype == jnp.uint32 and jnp.shape(key) == (2,):  # jax.random.PRNGKey(seed): still valid
-        return
-    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
-        how = f"to use the seed {key}, pass jax.random.key({key}) instead"
-    got = f"the {type(key).__name__} {key!r:.40}" if dtype is None else f"an array of {dtype}"
-    raise TypeError(
-        f"{fn}: key must be a JAX random key, got {'None' if key is None else got}; {how}."
-    )
 
 
 def init_mlp(key: jax.Array, sizes: Sequence[int], scale: float | None = 0.1) -> Params:

@@ -24,7 +24,7 @@ import jax
 import jax.numpy as jnp
 
 from ._step_check import checked
-from ._validate import as_array, check_class_labels, check_int, check_nonempty
+from ._validate import as_array, check_class_labels, check_int, check_key, check_nonempty
 from .batches import _check_batching, batch_indices, check_label_indices
 from .losses import accuracy, softmax_cross_entropy
 from .model import Params, mlp_forward, validate_params
@@ -90,6 +90,8 @@ def scan_epoch(
         as_array("scan_epoch", "labels", labels),
     )
     batch_size = _check_batching("scan_epoch", images, labels, batch_size)
+    if key is not None:
+        check_key("scan_epoch", key)
     if jnp.issubdtype(labels.dtype, jnp.integer):
         check_class_labels("scan_epoch", labels, None)
     # NumPy data cannot be indexed by a tracer (the scan's step number or batch indices)
@@ -160,6 +162,8 @@ def train_epoch(
     """
     images, labels = _check_data("train_epoch", params, images, labels)
     batch_size = check_int("train_epoch", "batch_size", batch_size, 1, images.shape[0])
+    if key is not None:
+        check_key("train_epoch", key)  # before jit turns an int seed into an int32 array
     return _train_epoch(params, images, labels, lr, batch_size, key)
 
 

@@ -102,10 +102,10 @@ def kernel_python(python: str | None):
                 os.environ["JUPYTER_PATH"] = saved
 
 
-def run(path: Path, variant: str, python: str | None):
-    """Execute the stored chapter once under `variant`, going on past errors."""
+def run(path: Path, variant: str, python: str | None, nb=None):
+    """Execute the stored chapter (or `nb`, an edited copy) once under `variant`, past errors."""
     flags, cpus = VARIANTS[variant]
-    nb = nbformat.read(path, as_version=4)
+    nb = nbformat.read(path, as_version=4) if nb is None else nb
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []

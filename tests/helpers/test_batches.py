@@ -8,7 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from helpers import batch_indices, make_batches
+from helpers import batch_indices, init_mlp, make_batches, scan_epoch, train_epoch
 from helpers.batches import _stable_argsort
 
 
@@ -66,3 +66,32 @@ def test_one_hot_labels_are_refused_with_the_fix(examples, key):
         r"got shape \(50, 3\); for one-hot labels, pass jnp.argmax",
     ):
         make_batches(images, jax.nn.one_hot(labels, 3), 8, key)
+
+
+def _epoch_with_key(key):
+    images, labels = jnp.ones((16, 2)), jnp.zeros(16, dtype=jnp.int32)
+    params = init_mlp(jax.random.key(0), [2, 3, 2])
+    return train_epoch(params, images, labels, 0.1, 4, key)
+
+
+@pytest.mark.parametrize(
+    "name, call",
+    [
+        ("make_batches", lambda key: make_batches(jnp.ones((16, 2)), jnp.arange(16), 4, key)),
+        ("batch_indices", lambda key: batch_indices(16, 4, key)),
+        (
+            "scan_epoch",
+            lambda key: scan_epoch(
+                lambda s, x, y: (s, (0.0, 0.0)), 0.0, jnp.ones((16, 2)), jnp.arange(16), 4, key
+            ),
+        ),
+        ("train_epoch", _epoch_with_key),
+    ],
+)
+def test_an_int_seed_where_a_key_goes_is_refused_with_the_fix(name, call):
+    """The sibling of init_mlp's check: every function that shuffles with a key."""
+    with pytest.raises(TypeError, match=rf"^{name}: key must be a JAX random key, got the int 7; "):
+        call(7)
+    with pytest.raises(TypeError, match=r"pass jax\.random\.key\(7\) instead"):
+        call(7)
+    call(jax.random.key(7))  # a key is fine
