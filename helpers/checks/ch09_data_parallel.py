@@ -2,125 +2,104 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.sharding import Mesh, NamedSharding, PartitionSpec
+from jax.sharding import NamedSharding, PartitionSpec
 
 from ..losses import softmax_cross_entropy
 from ..model import init_mlp, mlp_forward
+from .ch09_mesh import batch_devices, devices_in_words, layout, names_batch
 from .ch09_one_device import one_device_problem
-from .compare import compare, shapes_match
-from .core import CheckResult, Problem, call_answer, check, passed, require_callable, run_cases
+from .compare import compare
+from .core import (
+    CheckResult,
+    Problem,
+    call_answer,
+    check,
+    first_line,
+    passed,
+    raised,
+    require_callable,
+    run_cases,
+)
 from .describe import Shown, describe, fmt, unshown
 from .tracing import primitive_names
-
-_MESH_HINT = (
-    "mesh = jax.make_mesh((n_devices,), ('batch',), axis_types=(AxisType.Explicit,)), "
-    "as in the chapter"
-)
-
-
-def _layout(sharding: Any) -> str:
-    """How an array is laid out, in words that read the same on every JAX version (the reprs of
-    shardings and specs differ: ``P('batch',)`` on JAX 0.12, ``PartitionSpec('batch',)`` on
-    0.7)."""
-    if sharding is None:
-        return "none (not a JAX array)"
-    if isinstance(sharding, NamedSharding):
-        spec = ", ".join(repr(axis) for axis in sharding.spec)
-        sizes = ", ".join(f"{name!r}: {size}" for name, size in sharding.mesh.shape.items())
-        return f"NamedSharding(mesh, P({spec})) on a mesh {{{sizes}}}"
-    try:
-        devices = sorted(sharding.device_set, key=lambda d: d.id)
-    except Exception:  # not a JAX sharding
-        return type(sharding).__name__
-    where = ", ".join(f"{d.platform}:{d.id}" for d in devices)
-    if len(devices) == 1:
-        return f"{type(sharding).__name__}: the whole array on one device, {where}"
-    return f"{type(sharding).__name__} over {where}"
-
-
-def _devices(n: int) -> str:
-    return "1 device" if n == 1 else f"{n} devices"
-
-
-def _batch_devices(mesh: Any, check_name: str, answer: str) -> int:
-    """The number of devices along the mesh's ``"batch"`` axis, or a clear message."""
-    if not isinstance(mesh, Mesh):
-        raise Problem(
-            f"{check_name} needs the chapter's mesh as its second argument, "
-            f"{check_name}({answer}, mesh), got {describe(mesh)}; {_MESH_HINT}"
-        )
-    if "batch" not in mesh.axis_names:
-        raise Problem(
-            f"the mesh has the axes {tuple(mesh.axis_names)}, without a 'batch' axis; "
-            f"the exercise splits the batch along 'batch': {_MESH_HINT}"
-        )
-    return int(mesh.shape["batch"])
 
 
 @check
 def check_shard_batch(fn: Callable, mesh: Any) -> CheckResult:
-    """Exercise ex-09-shard-batch: ``fn(array)`` returns ``array`` with the same values,
-    placed on ``mesh`` with dimension 0 split along the ``"batch"`` axis and the other
-    dimensions whole (``NamedSharding(mesh, PartitionSpec("batch"))``)."""
+    """Exercise ex-09-shard-batch: ``fn(array)`` keeps the first ``len(array) // n * n``
+    examples (``n`` devices on the mesh's ``"batch"`` axis), placed with dimension 0 split along
+    ``"batch"`` and the other dimensions whole; with fewer than ``n`` examples it raises
+    ``ValueError``."""
     require_callable(fn, "shard_batch")
-    n = _batch_devices(mesh, "check_shard_batch", "shard_batch")
+    n = batch_devices(mesh, "check_shard_batch", "shard_batch")
     wanted = NamedSharding(mesh, PartitionSpec("batch"))
-    cases = [
+    cases = [  # numbered rows, so keeping the wrong ones shows
         jnp.arange(4 * n * 8, dtype=jnp.float32).reshape(4 * n, 8),
-        jnp.arange(2 * n, dtype=jnp.int32),
-        jnp.ones((n, 3, 2), dtype=jnp.float32),
+        jnp.arange(4 * n + 3, dtype=jnp.int32),
+        jnp.arange((2 * n - 1) * 6, dtype=jnp.float32).reshape(2 * n - 1, 3, 2),
     ]
     for array in cases:
         call = f"shard_batch(<{array.dtype} array of shape {tuple(array.shape)}>)"
-        got = call_answer(call, fn, (array,))
-        problem = compare(got, array, atol=0.0, rtol=0.0)
-        if problem:
+        keep = len(array) // n * n
+        try:
+            got = fn(array)
+        except ValueError as exc:
+            if not re.search("divid|divisib", str(exc)):  # JAX 0.12 and 0.7 word it so
+                raise Problem(f"{call} raised ValueError: {first_line(exc)}") from None
             raise Problem(
-                f"{call}: {'the values changed: ' if shapes_match(got, array) else ''}{problem}"
-            )
+                f"{call}: jax.device_put refuses {len(array)} examples on {devices_in_words(n)} "
+                f"(they do not split into equal blocks); keep the first {keep} "
+                "(len(array) // n * n, n = mesh.shape['batch']) and place those"
+            ) from None
+        except Exception as exc:  # the learner's error, shown as a hint
+            raise Problem(raised(call, exc)) from None
+        got = call_answer(call, lambda got=got: got, ())  # None or ... : unfinished
+        problem = compare(got, array[:keep], atol=0.0, rtol=0.0)
+        if problem:
+            which = f"the first {keep} of the {len(array)} examples: "
+            raise Problem(f"{call}: expected {which}{problem}")
         sharding = getattr(got, "sharding", None)
-        if n == 1 and not _names_batch(sharding):  # every layout is equivalent on one device
+        if n == 1 and not names_batch(sharding):  # every layout is equivalent on one device
             raise Problem(
                 f"{call}: on a mesh of one device no layout shows a split, so the check reads "
-                f"how the array was placed: {_layout(sharding)}, expected "
+                f"how the array was placed: {layout(sharding)}, expected "
                 "NamedSharding(mesh, P('batch'))"
             )
         if sharding is None or not sharding.is_equivalent_to(wanted, array.ndim):
             raise Problem(
-                f"{call}: the layout is {_layout(sharding)}, expected dimension 0 split over the "
-                f"{_devices(n)} of the 'batch' axis and the rest whole, i.e. "
+                f"{call}: the layout is {layout(sharding)}, expected dimension 0 split over the "
+                f"{devices_in_words(n)} of the 'batch' axis and the rest whole, i.e. "
                 "NamedSharding(mesh, P('batch'))"
             )
     if n == 1:
         return passed(
             f"shard_batch places all {len(cases)} test arrays with NamedSharding(mesh, "
-            "P('batch')). On one device the split itself cannot be seen: run the chapter on a "
-            "CPU runtime (8 simulated devices) to check it."
+            "P('batch')). On one device nothing is dropped or split, so neither can be seen: "
+            "run the chapter on a CPU runtime (8 simulated devices) to check them."
+        )
+    small = jnp.arange(n - 1, dtype=jnp.float32)
+    call = f"shard_batch(<{n - 1} examples>)"
+    try:
+        got = fn(small)
+    except ValueError:
+        pass
+    except Exception as exc:
+        raise Problem(f"{raised(call, exc)}; raise ValueError instead") from None
+    else:
+        raise Problem(
+            f"{call} returned {describe(got)}: with fewer examples than the {devices_in_words(n)} "
+            "nothing is left to split; raise ValueError and say so"
         )
     return passed(
-        f"shard_batch splits the first dimension over the {_devices(n)} of the mesh "
-        f"for all {len(cases)} test arrays."
-    )
-
-
-def _names_batch(sharding: Any) -> bool:
-    """Whether ``sharding`` names the mesh axis 'batch' for dimension 0 (and nothing else)."""
-    spec = getattr(sharding, "spec", None)
-    return (
-        isinstance(sharding, NamedSharding)
-        and spec is not None
-        and tuple(spec)[:1]
-        in (
-            ("batch",),
-            (("batch",),),
-        )
-        and all(axis is None for axis in tuple(spec)[1:])
+        f"shard_batch keeps the examples that divide evenly over the {devices_in_words(n)} of the "
+        f"mesh and splits them, for all {len(cases)} test arrays, and refuses {n - 1} examples."
     )
 
 
@@ -183,7 +162,7 @@ def check_data_parallel_grads(fn: Callable, mesh: Any) -> CheckResult:
     answer without ``jax.shard_map`` (a plain ``jax.grad`` gives the same numbers) is told so.
     """
     require_callable(fn, "data_parallel_grads")
-    n = _batch_devices(mesh, "check_data_parallel_grads", "data_parallel_grads")
+    n = batch_devices(mesh, "check_data_parallel_grads", "data_parallel_grads")
     replicated = NamedSharding(mesh, PartitionSpec())
     sharded = NamedSharding(mesh, PartitionSpec("batch"))
     cases = []

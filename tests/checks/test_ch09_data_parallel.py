@@ -21,9 +21,31 @@ from helpers.compat import pcast_to_varying
 EIGHT_DEVICE_CASES = {
     "shard_batch/right": (
         True,
-        ["Correct: shard_batch splits the first dimension over the 8 devices"],
+        [
+            "Correct: shard_batch keeps the examples that divide evenly over the 8 devices of "
+            "the mesh and splits them, for all 3 test arrays, and refuses 7 examples."
+        ],
     ),
     "shard_batch/right-auto-mesh": (True, ["over the 8 devices of the mesh"]),
+    "shard_batch/whole-batch": (
+        False,
+        [
+            "shard_batch(<int32 array of shape (35,)>): jax.device_put refuses 35 examples on "
+            "8 devices (they do not split into equal blocks); "
+            "keep the first 32 (len(array) // n * n, n = mesh.shape['batch']) and place those",
+        ],
+    ),
+    "shard_batch/keeps-the-last": (
+        False,
+        ["shard_batch(<int32 array of shape (35,)>): expected the first 32 of the 35 examples: "],
+    ),
+    "shard_batch/no-error-when-small": (
+        False,
+        [
+            "shard_batch(<7 examples>) returned",
+            "with fewer examples than the 8 devices nothing is left to split; raise ValueError",
+        ],
+    ),
     "shard_batch/replicated": (
         False,
         [
@@ -44,7 +66,7 @@ EIGHT_DEVICE_CASES = {
     ),
     "shard_batch/values-changed": (
         False,
-        ["shard_batch(<float32 array of shape (32, 8)>): the values changed"],
+        ["shard_batch(<float32 array of shape (32, 8)>): expected the first 32 of the 32 "],
     ),
     "shard_batch/mesh-None": (False, ["check_shard_batch needs the chapter's mesh", "got None"]),
     "shard_batch/mesh-without-batch": (
@@ -165,9 +187,9 @@ def test_shard_batch_check_on_one_device(expect, axis_type):
             lambda a: jax.device_put(a, NamedSharding(mesh, P("batch"))), mesh
         ),
         True,
-        "On one device the split itself cannot be seen",
+        "On one device nothing is dropped or split, so neither can be seen",
     )
-    expect(checks.check_shard_batch(lambda a: a + 1, mesh), False, "the values changed")
+    expect(checks.check_shard_batch(lambda a: a + 1, mesh), False, "expected the first 4 of")
     # With one device every layout is equivalent to P("batch"), so an answer that ignores the
     # mesh would pass on equivalence alone (issue 24): the check reads how it was placed.
     device = jax.devices()[0]
