@@ -5,7 +5,8 @@
 
 A chapter that names its seed once, in a line ``SEED = 0``, is executed once per seed with that
 line changed (the default rounding, on this or another interpreter, as scripts/measure_spread.py
-runs it), and every printed line that matches ``--grep`` is listed per seed, with any error.
+runs it), and every printed line that matches ``--grep`` is listed per seed, with any error (a
+failed ``claim`` included).
 The chapter's prose quotes these lines when it states how a result varies across seeds.
 """
 
@@ -49,7 +50,7 @@ def main() -> None:
         nb = run(path, "default", args.python, with_seed(path, seed))
         for text in cell_texts(nb):
             for line in text.splitlines():
-                if pattern.search(line) or "Error" in line:
+                if pattern.search(line) or "Error" in line or "Failed" in line:
                     print(f"seed {seed}: {line}", flush=True)
 
 
