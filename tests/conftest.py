@@ -41,10 +41,23 @@ def built_book(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     )
 
 
+# Test files that take 10 s or more (measured with `bash scripts/test.sh --durations=0`):
+# started right after the chapters, so that no long file starts last on one worker while the
+# other has finished.
+LONG_TEST_FILES = (
+    "test_grade.py",  # about 35 s: one grading run over nine submissions
+    "test_ch09_data_parallel.py",  # 8 simulated devices in a new process
+    "test_ch11_cnn.py",
+    "test_training.py",
+    "test_grade_book.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     """Start the longest files first, so that the two pytest-xdist workers (scripts/test.sh)
-    finish together: the browser test (about a minute in one fixture), then the chapters from
-    the last to the first (later chapters train more), then the rest in their usual order."""
+    finish together: the browser test (about a minute and a half in one fixture), then the
+    chapters from the last to the first (later chapters train more), then the long test files,
+    then the rest in their usual order."""
 
     last_first = {path.name: -i for i, path in enumerate(CHAPTERS)}
 
@@ -53,6 +66,8 @@ def pytest_collection_modifyitems(config, items):
             return (0, 0)
         if item.path.name in last_first:
             return (1, last_first[item.path.name])
-        return (2, 0)
+        if item.path.name in LONG_TEST_FILES:
+            return (2, LONG_TEST_FILES.index(item.path.name))
+        return (3, 0)
 
     items.sort(key=rank)  # stable: a file's tests keep their order
