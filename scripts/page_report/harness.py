@@ -77,10 +77,15 @@ class Tab:
 def _watch(page, own: str, problems: list[str]) -> None:
     page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"uncaught exception: {e}"))
+    # net::ERR_ABORTED is a request the browser cancelled itself, as when the tab moves to the
+    # next page while the favicon (fetched after the load event) is on its way; a missing file
+    # shows as an HTTP error below.
     page.on(
         "requestfailed",
         lambda r: (
-            r.url.startswith(own) and problems.append(f"request failed: {r.url} ({r.failure})")
+            r.url.startswith(own)
+            and "ERR_ABORTED" not in (r.failure or "")
+            and problems.append(f"request failed: {r.url} ({r.failure})")
         ),
     )
     page.on(
