@@ -6,12 +6,14 @@ what came back; it is truthy only when the answer is right (``if checks.check_re
 A check never raises, whatever it is given: a wrong answer gets a hint, not a traceback.
 
 The chapter checks, one module per chapter (``ch01_xor`` ... ``ch11_cnn``), are built
-on :mod:`helpers.checks.core` (the result, the guards, :func:`check_function`,
+on :mod:`helpers.checks.core` (the result and the ``check`` decorator),
+:mod:`~helpers.checks.answers` (calling an answer safely, :func:`check_function`,
 :func:`check_value`), :mod:`~helpers.checks.compare` and :mod:`~helpers.checks.describe` (what
 differs and how it is shown), :mod:`~helpers.checks.tracing` (looking inside an answer) and
 :mod:`~helpers.checks.library_use` (which ``jax.nn`` functions an answer calls).
 """
 
+from .answers import check_function, check_value
 from .ch01_xor import check_and_gate, check_xor_network
 from .ch02_forward_pass import check_forward, check_init, check_relu, check_sigmoid
 from .ch03_losses import check_log_softmax, check_multilabel_loss
@@ -27,7 +29,7 @@ from .ch08_optimizers import check_rmsprop_update, check_step_decay
 from .ch09_data_parallel import check_data_parallel_grads, check_shard_batch
 from .ch10_flax_optax import check_scale_by_velocity, check_to_params
 from .ch11_cnn import check_conv2d_valid, check_max_pool_size
-from .core import CheckResult, check_function, check_value
+from .core import CheckResult
 
 __all__ = [
     "CheckResult",

@@ -9,16 +9,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..data import xor_data
-from .core import (
-    CheckResult,
-    Problem,
-    call_answer,
-    check,
-    expect_close,
-    passed,
-    require_answer,
-    require_callable,
-)
+from .answers import call_answer, expect_close, require_answer, require_callable
+from .core import CheckResult, Problem, check, passed
 from .describe import describe, is_number_array
 from .tracing import relu_network_problem
 

@@ -11,18 +11,9 @@ import numpy as np
 
 from ..data import xor_data
 from ..model import init_mlp, mlp_forward
+from .answers import call_answer, expect_close, raised, require_callable, run_cases
 from .compare import compare, shapes_match
-from .core import (
-    CheckResult,
-    Problem,
-    call_answer,
-    check,
-    expect_close,
-    passed,
-    raised,
-    require_callable,
-    run_cases,
-)
+from .core import CheckResult, Problem, check, passed
 from .describe import describe, fmt
 from .library_use import library_problem
 

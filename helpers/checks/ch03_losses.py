@@ -13,19 +13,16 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
-from .core import (
-    CheckResult,
-    Problem,
+from .answers import (
     call_answer,
-    check,
     expect_close,
-    passed,
     raised,
     require_answer,
     require_callable,
     run_cases,
     shown_call,
 )
+from .core import CheckResult, Problem, check, passed
 from .describe import describe, fmt
 from .library_use import library_problem
 

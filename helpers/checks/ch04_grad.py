@@ -13,16 +13,8 @@ import jax.numpy as jnp
 from ..data import xor_data
 from ..losses import binary_cross_entropy_with_logits
 from ..model import init_mlp, mlp_forward
-from .core import (
-    CheckResult,
-    Problem,
-    check,
-    check_function,
-    expect_close,
-    passed,
-    require_answer,
-    run_cases,
-)
+from .answers import check_function, expect_close, require_answer, run_cases
+from .core import CheckResult, Problem, check, passed
 from .describe import Shown, describe, is_number_array
 
 

@@ -11,16 +11,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..model import init_mlp
+from .answers import call_answer, expect_close, require_callable
 from .ch04_grad import as_layers
-from .core import (
-    CheckResult,
-    Problem,
-    call_answer,
-    check,
-    expect_close,
-    passed,
-    require_callable,
-)
+from .core import CheckResult, Problem, check, passed
 from .describe import Shown, describe, fmt, is_number_array, unshown
 
 

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .core import CheckResult, check_function
+from .answers import check_function
+from .core import CheckResult
 
 
 def _per_class_accuracy_reference(confusion: np.ndarray) -> np.ndarray:

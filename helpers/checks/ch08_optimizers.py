@@ -8,7 +8,8 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from .core import CheckResult, Problem, call_answer, check, expect_close, passed, run_cases
+from .answers import call_answer, expect_close, run_cases
+from .core import CheckResult, Problem, check, passed
 
 
 def _step_decay_reference(step: Any, peak_lr: float, total_steps: int) -> jax.Array:

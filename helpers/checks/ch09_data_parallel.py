@@ -13,20 +13,11 @@ from jax.sharding import NamedSharding, PartitionSpec
 
 from ..losses import softmax_cross_entropy
 from ..model import init_mlp, mlp_forward
+from .answers import call_answer, raised, require_callable, run_cases
 from .ch09_mesh import batch_devices, devices_in_words, layout, names_batch
 from .ch09_one_device import one_device_problem
 from .compare import compare
-from .core import (
-    CheckResult,
-    Problem,
-    call_answer,
-    check,
-    first_line,
-    passed,
-    raised,
-    require_callable,
-    run_cases,
-)
+from .core import CheckResult, Problem, check, first_line, passed
 from .describe import Shown, describe, fmt, unshown
 from .tracing import primitive_names
 

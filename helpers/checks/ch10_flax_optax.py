@@ -15,9 +15,10 @@ import numpy as np
 
 from ..model import mlp_forward
 from ..updates import momentum_init, momentum_update
+from .answers import call_answer, expect_close, require_callable
 from .ch10_models import model as _model
 from .compare import compare
-from .core import CheckResult, Problem, call_answer, check, expect_close, passed, require_callable
+from .core import CheckResult, Problem, check, passed
 from .describe import describe, is_params
 
 

@@ -10,8 +10,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .answers import call_answer, require_callable
 from .compare import compare
-from .core import CheckResult, Problem, call_answer, check, passed, require_callable
+from .core import CheckResult, Problem, check, passed
 from .describe import Shown, is_number_array
 
 _CLOSE = {"atol": 1e-4, "rtol": 1e-4}  # float32 sums added in another order

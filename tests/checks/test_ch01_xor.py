@@ -32,15 +32,26 @@ def test_and_gate_accepts_reference(expect):
 @pytest.mark.parametrize(
     "w, b, fragments",
     [
-        (jnp.array([1.0, 1.0]), -0.5, ["expected [0. 0. 0. 1.], got [0. 1. 1. 1.]"]),  # that is OR
-        (jnp.array([1.0, 1.0]), -2.0, ["got [0. 0. 0. 0.]", "largest difference is 1"]),  # too high
-        (jnp.array([1.0, 1.0]), 0.0, ["got [0. 1. 1. 1.]"]),  # no bias
-        (jnp.ones((2, 1)), -1.5, ["w should have shape (2,)"]),
-        (jnp.ones(2), jnp.ones(2), ["b should be a single number"]),
-        (..., ..., ["w is still Ellipsis: replace the `...`"]),
-        ("ab", {"b": 1}, ["w and b should be numbers, got w = a string and b = a dict"]),
+        pytest.param(
+            jnp.array([1.0, 1.0]), -0.5, ["expected [0. 0. 0. 1.], got [0. 1. 1. 1.]"], id="or"
+        ),
+        pytest.param(
+            jnp.array([1.0, 1.0]),
+            -2.0,
+            ["got [0. 0. 0. 0.]", "largest difference is 1"],
+            id="too-high",
+        ),
+        pytest.param(jnp.array([1.0, 1.0]), 0.0, ["got [0. 1. 1. 1.]"], id="no-bias"),
+        pytest.param(jnp.ones((2, 1)), -1.5, ["w should have shape (2,)"], id="w-shape"),
+        pytest.param(jnp.ones(2), jnp.ones(2), ["b should be a single number"], id="b-shape"),
+        pytest.param(..., ..., ["w is still Ellipsis: replace the `...`"], id="starter"),
+        pytest.param(
+            "ab",
+            {"b": 1},
+            ["w and b should be numbers, got w = a string and b = a dict"],
+            id="not-numbers",
+        ),
     ],
-    ids=["or", "too-high", "no-bias", "w-shape", "b-shape", "starter", "not-numbers"],
 )
 def test_and_gate_rejects_wrong_answers(expect, w, b, fragments):
     expect(checks.check_and_gate(w, b), False, *fragments)
@@ -52,40 +63,45 @@ def test_and_gate_rejects_wrong_answers(expect, w, b, fragments):
 @pytest.mark.parametrize(
     "forward",
     [
-        xor_reference,
-        lambda X: xor_reference(X)[:, None],
-        lambda X: jax.nn.relu(X[:, 0] - X[:, 1]) + jax.nn.relu(X[:, 1] - X[:, 0]),
-        lambda X: helpers.mlp_forward(
-            [(W_DIFF, jnp.zeros(2)), (jnp.ones((2, 1)), jnp.zeros(1))], X
+        pytest.param(xor_reference, id="reference"),
+        pytest.param(lambda X: xor_reference(X)[:, None], id="column"),
+        pytest.param(
+            lambda X: jax.nn.relu(X[:, 0] - X[:, 1]) + jax.nn.relu(X[:, 1] - X[:, 0]),
+            id="jax.nn.relu",
         ),
-        lambda X: jnp.sum(jnp.where(X @ W_DIFF > 0, X @ W_DIFF, 0.0), axis=1),
-        lambda X: jnp.sum((X @ W_DIFF) * (X @ W_DIFF > 0), axis=1),
-        lambda X: jnp.stack([relu(x[0] - x[1]) + relu(x[1] - x[0]) for x in X]),
-        jax.jit(xor_reference),
-        jax.vmap(lambda x: relu(x[0] - x[1]) + relu(x[1] - x[0])),
-        lambda X: 2.0 * relu(X[:, 0] + X[:, 1] - 0.5) - 3.0 * relu(X[:, 0] + X[:, 1] - 1.0),
-        # a unit's test written as x1 > x2 (that is x1 - x2 > 0): still relu(x1 - x2)
-        lambda X: (
-            jnp.where(X[:, 0] > X[:, 1], X[:, 0] - X[:, 1], 0.0)
-            + jnp.where(X[:, 1] > X[:, 0], X[:, 1] - X[:, 0], 0.0)
+        pytest.param(
+            lambda X: helpers.mlp_forward(
+                [(W_DIFF, jnp.zeros(2)), (jnp.ones((2, 1)), jnp.zeros(1))], X
+            ),
+            id="mlp_forward",
         ),
-        lambda X: (
-            (X[:, 0] > X[:, 1]) * (X[:, 0] - X[:, 1]) + (X[:, 1] >= X[:, 0]) * (X[:, 1] - X[:, 0])
+        pytest.param(
+            lambda X: jnp.sum(jnp.where(X @ W_DIFF > 0, X @ W_DIFF, 0.0), axis=1), id="where"
         ),
-    ],
-    ids=[
-        "reference",
-        "column",
-        "jax.nn.relu",
-        "mlp_forward",
-        "where",
-        "mask",
-        "rows",
-        "jit",
-        "vmap",
-        "other-sum-network",
-        "where-x1-gt-x2",
-        "mask-x1-gt-x2",
+        pytest.param(lambda X: jnp.sum((X @ W_DIFF) * (X @ W_DIFF > 0), axis=1), id="mask"),
+        pytest.param(
+            lambda X: jnp.stack([relu(x[0] - x[1]) + relu(x[1] - x[0]) for x in X]), id="rows"
+        ),
+        pytest.param(jax.jit(xor_reference), id="jit"),
+        pytest.param(jax.vmap(lambda x: relu(x[0] - x[1]) + relu(x[1] - x[0])), id="vmap"),
+        pytest.param(
+            lambda X: 2.0 * relu(X[:, 0] + X[:, 1] - 0.5) - 3.0 * relu(X[:, 0] + X[:, 1] - 1.0),
+            id="other-sum-network",
+        ),
+        pytest.param(
+            lambda X: (
+                jnp.where(X[:, 0] > X[:, 1], X[:, 0] - X[:, 1], 0.0)
+                + jnp.where(X[:, 1] > X[:, 0], X[:, 1] - X[:, 0], 0.0)
+            ),
+            id="where-x1-gt-x2",
+        ),
+        pytest.param(
+            lambda X: (
+                (X[:, 0] > X[:, 1]) * (X[:, 0] - X[:, 1])
+                + (X[:, 1] >= X[:, 0]) * (X[:, 1] - X[:, 0])
+            ),
+            id="mask-x1-gt-x2",
+        ),
     ],
 )
 def test_xor_network_accepts_relu_networks(expect, forward):
@@ -95,21 +111,21 @@ def test_xor_network_accepts_relu_networks(expect, forward):
 @pytest.mark.parametrize(
     "forward, fragments",
     [
-        (
+        pytest.param(
             lambda X: relu(X[:, 0] + X[:, 1]),
             ["expected [0. 1. 1. 0.], got [0. 1. 1. 2.]"],
-        ),  # no output unit
-        (lambda X: relu(X[:, 0] - X[:, 1]), ["got [0. 0. 1. 0.]"]),  # one unit only
-        (
+            id="no-output-unit",
+        ),
+        pytest.param(lambda X: relu(X[:, 0] - X[:, 1]), ["got [0. 0. 1. 0.]"], id="one-unit"),
+        pytest.param(
             lambda X: jnp.full((4,), 0.5),
             ["got [0.5 0.5 0.5 0.5]", "tolerance 0.0001"],
-        ),  # the linear model
-        (lambda X: X @ jnp.ones(3), ["raised TypeError"]),
-        (lambda X: X, ["the shape differs"]),
-        (lambda X: ..., ["returned Ellipsis: write the body of the function first"]),
-        (None, ["xor_network should be a function"]),
+            id="linear",
+        ),
+        pytest.param(lambda X: X @ jnp.ones(3), ["raised TypeError"], id="raises"),
+        pytest.param(lambda X: X, ["the shape differs"], id="shape"),
+        pytest.param(None, ["xor_network should be a function"], id="not-a-function"),
     ],
-    ids=["no-output-unit", "one-unit", "linear", "raises", "shape", "starter", "not-a-function"],
 )
 def test_xor_network_rejects_wrong_outputs(expect, forward, fragments):
     expect(checks.check_xor_network(forward), False, *fragments)
@@ -118,48 +134,47 @@ def test_xor_network_rejects_wrong_outputs(expect, forward, fragments):
 @pytest.mark.parametrize(
     "forward, fragment",
     [
-        (lambda X: jnp.abs(X[:, 0] - X[:, 1]), "but it uses jnp.abs"),
-        (lambda X: (X[:, 0] - X[:, 1]) ** 2, "but it uses a power"),
-        (
+        pytest.param(lambda X: jnp.abs(X[:, 0] - X[:, 1]), "but it uses jnp.abs", id="abs"),
+        pytest.param(lambda X: (X[:, 0] - X[:, 1]) ** 2, "but it uses a power", id="square"),
+        pytest.param(
             lambda X: X[:, 0] + X[:, 1] - 2.0 * X[:, 0] * X[:, 1],
             "multiplies two values that depend on the inputs",
+            id="polynomial",
         ),
-        (
+        pytest.param(
             lambda X: relu(X[:, 0] + X[:, 1]) - 2.0 * relu(X[:, 0] + X[:, 1] - 1.0),
             "is the chapter's network",
+            id="chapter",
         ),
-        (lambda X: jnp.array([0.0, 1.0, 1.0, 0.0]), "does not depend on its input X"),
-        (lambda X: relu(xor_reference(X)), "has 3 ReLU units"),
-        (lambda X: xor_reference(X) > 0.5, "got True/False values"),
-        (lambda X: jnp.where(X[:, 0] != X[:, 1], 1.0, 0.0), "uses `!=`"),
-        (  # a refused operation with two results (top_k: values and indices)
+        pytest.param(
+            lambda X: jnp.array([0.0, 1.0, 1.0, 0.0]),
+            "does not depend on its input X",
+            id="constant",
+        ),
+        pytest.param(lambda X: relu(xor_reference(X)), "has 3 ReLU units", id="three-units"),
+        pytest.param(lambda X: xor_reference(X) > 0.5, "got True/False values", id="threshold"),
+        pytest.param(
+            lambda X: jnp.where(X[:, 0] != X[:, 1], 1.0, 0.0), "uses `!=`", id="not-equal"
+        ),
+        pytest.param(
             lambda X: jax.lax.top_k(jnp.abs(X[:, ::-1] - X), 1)[0][:, 0],
             "but it uses jnp.abs",
+            id="abs-then-top-k",
         ),
-        (lambda X: jax.lax.top_k(X - X[:, ::-1], 1)[0][:, 0], "uses `top_k`"),
-        (  # |x1 - x2| picked from two formulas: not two ReLU units
+        pytest.param(
+            lambda X: jax.lax.top_k(X - X[:, ::-1], 1)[0][:, 0], "uses `top_k`", id="top-k"
+        ),
+        pytest.param(
             lambda X: jnp.where(X[:, 0] > X[:, 1], X[:, 0] - X[:, 1], X[:, 1] - X[:, 0]),
             "chooses between two values that both depend on the inputs (jnp.where(c, a, b)), "
             "which is not a ReLU unit",
+            id="where-two-formulas",
         ),
-        (
+        pytest.param(
             lambda X: jnp.maximum(X[:, 0] - X[:, 1], X[:, 1] - X[:, 0]),
             "a ReLU unit is a maximum with 0",
+            id="max-of-two-formulas",
         ),
-    ],
-    ids=[
-        "abs",
-        "square",
-        "polynomial",
-        "chapter",
-        "constant",
-        "three-units",
-        "threshold",
-        "not-equal",
-        "abs-then-top-k",
-        "top-k",
-        "where-two-formulas",
-        "max-of-two-formulas",
     ],
 )
 def test_xor_network_checks_the_network_not_only_its_outputs(expect, forward, fragment):
@@ -169,15 +184,27 @@ def test_xor_network_checks_the_network_not_only_its_outputs(expect, forward, fr
 @pytest.mark.parametrize(
     "forward, fragment",
     [
-        (lambda X: {"xor": xor_reference(X)}, "return one array, not a dict with keys 'xor'"),
-        (lambda X: [[0.0, 1.0], [1.0]], "return one array, not a Python list of 2 items"),
-        (
+        pytest.param(
+            lambda X: {"xor": xor_reference(X)},
+            "return one array, not a dict with keys 'xor'",
+            id="dict",
+        ),
+        pytest.param(
+            lambda X: [[0.0, 1.0], [1.0]],
+            "return one array, not a Python list of 2 items",
+            id="ragged-list",
+        ),
+        pytest.param(
             lambda X: (relu(X[:, 0] - X[:, 1]), relu(X[:, 1] - X[:, 0])),
             "not a Python tuple of 2 arrays",
+            id="tuple",
         ),
-        (lambda X: [0.0, 1.0, 1.0, 0.0], "return one array, not a Python list of 4 numbers"),
+        pytest.param(
+            lambda X: [0.0, 1.0, 1.0, 0.0],
+            "return one array, not a Python list of 4 numbers",
+            id="list",
+        ),
     ],
-    ids=["dict", "ragged-list", "tuple", "list"],
 )
 def test_xor_network_rejects_containers_in_plain_words(expect, forward, fragment):
     expect(checks.check_xor_network(forward), False, fragment)

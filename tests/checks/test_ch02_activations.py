@@ -50,30 +50,52 @@ def test_activations_accept_references(expect, check, answer, fragment):
 @pytest.mark.parametrize(
     "check, answer, forbidden, instead",
     [
-        (checks.check_relu, jax.nn.relu, "jax.nn.relu", "jnp.maximum or jnp.where"),
-        (checks.check_relu, jax.jit(jax.nn.relu), "jax.nn.relu", "jnp.maximum or jnp.where"),
-        (
+        pytest.param(
+            checks.check_relu, jax.nn.relu, "jax.nn.relu", "jnp.maximum or jnp.where", id="relu"
+        ),
+        pytest.param(
+            checks.check_relu,
+            jax.jit(jax.nn.relu),
+            "jax.nn.relu",
+            "jnp.maximum or jnp.where",
+            id="jitted-relu",
+        ),
+        pytest.param(
             checks.check_relu,
             lambda z: 1.0 * jax.nn.relu(z),
             "jax.nn.relu",
             "jnp.maximum or jnp.where",
+            id="relu-inside",
         ),
-        (checks.check_sigmoid, jax.nn.sigmoid, "jax.nn.sigmoid", "jnp.exp or jnp.tanh"),
-        (checks.check_sigmoid, jax.lax.logistic, "jax.nn.sigmoid", "jnp.exp or jnp.tanh"),
-        (
+        pytest.param(
+            checks.check_sigmoid,
+            jax.nn.sigmoid,
+            "jax.nn.sigmoid",
+            "jnp.exp or jnp.tanh",
+            id="sigmoid",
+        ),
+        pytest.param(
+            checks.check_sigmoid,
+            jax.lax.logistic,
+            "jax.nn.sigmoid",
+            "jnp.exp or jnp.tanh",
+            id="lax-logistic",
+        ),
+        pytest.param(
             checks.check_sigmoid,
             jax.scipy.special.expit,
             "jax.scipy.special.expit",
             "jnp.exp or jnp.tanh",
+            id="expit",
         ),
-        (
+        pytest.param(
             checks.check_sigmoid,
             lambda z: jnp.exp(jax.nn.log_sigmoid(z)),
             "jax.nn.log_sigmoid",
             "jnp.exp or jnp.tanh",
+            id="log-sigmoid",
         ),
     ],
-    ids=["relu", "jitted-relu", "relu-inside", "sigmoid", "lax-logistic", "expit", "log-sigmoid"],
 )
 def test_activations_refuse_jax_nn(expect, check, answer, forbidden, instead):
     """The exercise says no jax.nn: right values from it are refused, with the rule."""
@@ -93,31 +115,46 @@ def test_activation_written_with_numpy_is_told_to_use_jnp(expect):
 @pytest.mark.parametrize(
     "check, answer, fragments",
     [
-        (
+        pytest.param(
             checks.check_relu,
             jnp.abs,
             ["relu([-3.  -0.5  0.   0.5  3. ])", "got [3.  0.5 0.  0.5 3. ]"],
+            id="abs",
         ),
-        (checks.check_relu, lambda z: jnp.maximum(z, 1.0), ["got [1. 1. 1. 1. 3.]"]),
-        (checks.check_relu, lambda z: jnp.minimum(z, 0.0), ["got [-3.  -0.5  0.   0.   0. ]"]),
-        (
+        pytest.param(
+            checks.check_relu, lambda z: jnp.maximum(z, 1.0), ["got [1. 1. 1. 1. 3.]"], id="max-1"
+        ),
+        pytest.param(
+            checks.check_relu,
+            lambda z: jnp.minimum(z, 0.0),
+            ["got [-3.  -0.5  0.   0.   0. ]"],
+            id="min",
+        ),
+        pytest.param(
             checks.check_sigmoid,
             lambda z: 1.0 / (1.0 + jnp.exp(z)),
             ["expected [0.0474 0.3775 0.5    0.6225 0.9526]"],
-        ),  # the sign
-        (checks.check_sigmoid, jnp.tanh, ["got [-0.9951 -0.4621  0.      0.4621  0.9951]"]),
-        (
+            id="sign",
+        ),
+        pytest.param(
+            checks.check_sigmoid,
+            jnp.tanh,
+            ["got [-0.9951 -0.4621  0.      0.4621  0.9951]"],
+            id="tanh",
+        ),
+        pytest.param(
             checks.check_sigmoid,
             lambda z: jnp.exp(z) / (1.0 + jnp.exp(z)),
             ["got [ 0. nan]", "nan or inf where a finite number is expected"],
-        ),  # overflows at 100
-        (
+            id="overflow",
+        ),
+        pytest.param(
             checks.check_sigmoid,
             naive_sigmoid,
             ["sigmoid gives the right values, but its gradient at [-100.    0.  100.] is", "nan"],
-        ),  # right values, but exp(100) = inf makes the gradient nan
+            id="nan-gradient",
+        ),
     ],
-    ids=["abs", "max-1", "min", "sign", "tanh", "overflow", "nan-gradient"],
 )
 def test_activations_reject_wrong_answers(expect, check, answer, fragments):
     expect(check(answer), False, *fragments)

@@ -37,13 +37,17 @@ def init_reference(key, sizes, scale):
 @pytest.mark.parametrize(
     "init",
     [
-        init_reference,
-        lambda *args: [list(layer) for layer in init_reference(*args)],
-        lambda *args: tuple(init_reference(*args)),
-        lambda *args: tuple(tuple(layer) for layer in init_reference(*args)),
-        lambda key, sizes, scale: init_mlp(key, sizes, scale),
+        pytest.param(init_reference, id="list-of-tuples"),
+        pytest.param(
+            lambda *args: [list(layer) for layer in init_reference(*args)], id="list-of-lists"
+        ),
+        pytest.param(lambda *args: tuple(init_reference(*args)), id="tuple-of-tuples"),
+        pytest.param(
+            lambda *args: tuple(tuple(layer) for layer in init_reference(*args)),
+            id="tuple-of-lists",
+        ),
+        pytest.param(lambda key, sizes, scale: init_mlp(key, sizes, scale), id="helper"),
     ],
-    ids=["list-of-tuples", "list-of-lists", "tuple-of-tuples", "tuple-of-lists", "helper"],
 )
 def test_init_accepts_any_sequence_of_pairs(expect, init):
     expect(checks.check_init(init), True, "init matches helpers.init_mlp on all 3 test networks")
@@ -67,12 +71,13 @@ def init_random_bias(key, sizes, scale):
 @pytest.mark.parametrize(
     "init, fragments",
     [
-        (init_same_key, ["layer 0, W:", "The shapes are right"]),
-        (
+        pytest.param(init_same_key, ["layer 0, W:", "The shapes are right"], id="same-key"),
+        pytest.param(
             lambda *args: [(W.T, b) for W, b in init_reference(*args)],
             ["layer 0, W: the shape differs: expected (2, 16), got (16, 2)"],
+            id="transposed",
         ),
-        (
+        pytest.param(
             lambda key, sizes, scale: init_reference(key, sizes, 1.0),
             [
                 "init(jax.random.key(7), [2, 16, 1], scale=0.1): "
@@ -80,49 +85,47 @@ def init_random_bias(key, sizes, scale):
                 "the largest difference is",
                 "(expected ",
             ],
+            id="no-scale",
         ),
-        (init_random_bias, ["layer 0, b:", "b is zeros"]),
-        (
+        pytest.param(init_random_bias, ["layer 0, b:", "b is zeros"], id="random-bias"),
+        pytest.param(
             lambda *args: init_reference(*args)[:1],
             ["return a list of 2 (W, b) layers, not a list of 1 (W, b) layers"],
+            id="too-few-layers",
         ),
-        (
+        pytest.param(
             lambda *args: [{"W": W, "b": b} for W, b in init_reference(*args)],
             [
                 "layer 0 should be a (W, b) pair (a tuple or a list, as helpers.mlp_forward "
                 "takes), not a dict with keys 'W', 'b'"
             ],
+            id="dict-layers",
         ),
-        (
+        pytest.param(
             lambda *args: [(W, b, b) for W, b in init_reference(*args)],
             ["layer 0 should be a (W, b) pair", "not a Python tuple of 3 arrays"],
+            id="triples",
         ),
-        (
+        pytest.param(
             lambda *args: [[W, b, b] for W, b in init_reference(*args)],
             ["layer 0 should be a (W, b) pair", "not a Python list of 3 arrays"],
+            id="list-triples",
         ),
-        (lambda *args: {"W": 1}, ["return a list of 2 (W, b) layers, not a dict with keys 'W'"]),
-        (
+        pytest.param(
+            lambda *args: {"W": 1},
+            ["return a list of 2 (W, b) layers, not a dict with keys 'W'"],
+            id="dict",
+        ),
+        pytest.param(
             lambda *args: (layer for layer in init_reference(*args)),
             ["return a list of 2 (W, b) layers, not a generator"],
+            id="generator",
         ),
-        (
+        pytest.param(
             lambda *args: init_reference(*args)[0],
             ["return a list of 2 (W, b) layers, not a Python tuple of 2 arrays"],
+            id="bare-pair",
         ),
-    ],
-    ids=[
-        "same-key",
-        "transposed",
-        "no-scale",
-        "random-bias",
-        "too-few-layers",
-        "dict-layers",
-        "triples",
-        "list-triples",
-        "dict",
-        "generator",
-        "bare-pair",
     ],
 )
 def test_init_rejects_wrong_answers(expect, init, fragments):
@@ -132,14 +135,13 @@ def test_init_rejects_wrong_answers(expect, init, fragments):
 @pytest.mark.parametrize(
     "make",
     [
-        lambda p: p,
-        lambda p: [list(layer) for layer in p],
-        lambda p: tuple(tuple(layer) for layer in p),
-        lambda p: [{"W": W, "b": b} for W, b in p],
-        lambda p: (layer for layer in p),
-        lambda p: p[0],
+        pytest.param(lambda p: p, id="list-of-tuples"),
+        pytest.param(lambda p: [list(layer) for layer in p], id="list-of-lists"),
+        pytest.param(lambda p: tuple(tuple(layer) for layer in p), id="tuple-of-tuples"),
+        pytest.param(lambda p: [{"W": W, "b": b} for W, b in p], id="dicts"),
+        pytest.param(lambda p: (layer for layer in p), id="generator"),
+        pytest.param(lambda p: p[0], id="bare"),
     ],
-    ids=["list-of-tuples", "list-of-lists", "tuple-of-tuples", "dicts", "generator", "bare"],
 )
 def test_init_accepts_what_mlp_forward_accepts(make):
     """One convention: an init answer passes (values aside) exactly when mlp_forward runs it."""
@@ -183,17 +185,25 @@ def forward_no_hidden_bias(params, x):
 @pytest.mark.parametrize(
     "forward, fragment",
     [
-        (forward_relu_on_output, "2-16-1 network on the batch"),
-        (forward_two_layers_only, "the shape differs: expected (5, 2), got (5, 5)"),
-        (forward_no_hidden_bias, "3-4-5-2 network"),
-        (lambda params, x: jax.nn.sigmoid(mlp_forward(params, x)), "2-16-1 network on one example"),
-        (lambda params, x: params[5], "raised IndexError"),
-        (
+        pytest.param(forward_relu_on_output, "2-16-1 network on the batch", id="relu-on-output"),
+        pytest.param(
+            forward_two_layers_only,
+            "the shape differs: expected (5, 2), got (5, 5)",
+            id="two-layers-only",
+        ),
+        pytest.param(forward_no_hidden_bias, "3-4-5-2 network", id="no-hidden-bias"),
+        pytest.param(
+            lambda params, x: jax.nn.sigmoid(mlp_forward(params, x)),
+            "2-16-1 network on one example",
+            id="sigmoid",
+        ),
+        pytest.param(lambda params, x: params[5], "raised IndexError", id="raises"),
+        pytest.param(
             lambda params, x: [mlp_forward(params, x)],
             "return one array, not a Python list of 1 arrays",
+            id="list",
         ),
     ],
-    ids=["relu-on-output", "two-layers-only", "no-hidden-bias", "sigmoid", "raises", "list"],
 )
 def test_forward_rejects_wrong_answers(expect, forward, fragment):
     expect(checks.check_forward(forward), False, fragment)

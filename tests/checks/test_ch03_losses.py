@@ -46,16 +46,16 @@ def test_the_floor_is_what_softmax_reaches():
 @pytest.mark.parametrize(
     "loss, floor",
     [
-        (multilabel_reference, FLOOR),
-        (bce_by_hand, FLOOR),
-        (multilabel_reference, jnp.float32(FLOOR)),
-        (multilabel_reference, 1.3863),
-        (
+        pytest.param(multilabel_reference, FLOOR, id="helper"),
+        pytest.param(bce_by_hand, FLOOR, id="by-hand"),
+        pytest.param(multilabel_reference, jnp.float32(FLOOR), id="float32-floor"),
+        pytest.param(multilabel_reference, 1.3863, id="rounded-floor"),
+        pytest.param(
             lambda z, t: -jnp.mean(t * jax.nn.log_sigmoid(z) + (1 - t) * jax.nn.log_sigmoid(-z)),
             FLOOR,
+            id="log-sigmoid",
         ),
     ],
-    ids=["helper", "by-hand", "float32-floor", "rounded-floor", "log-sigmoid"],
 )
 def test_multilabel_accepts_binary_cross_entropy_per_logit(expect, loss, floor):
     expect(
@@ -68,14 +68,17 @@ def test_multilabel_accepts_binary_cross_entropy_per_logit(expect, loss, floor):
 @pytest.mark.parametrize(
     "floor, fragment",
     [
-        (math.log(2), "that is the loss of one of the two 1s"),
-        (0.0, "the two 1s cannot both get probability 1"),
-        (2 * math.log(3), "some logits do better"),  # uniform probabilities
-        (jnp.array([FLOOR, FLOOR]), "softmax_floor should be one number, got an array"),
-        (..., "softmax_floor is still Ellipsis"),
-        ("1.39", "softmax_floor should be one number, got a string"),
+        pytest.param(math.log(2), "that is the loss of one of the two 1s", id="one-positive"),
+        pytest.param(0.0, "the two 1s cannot both get probability 1", id="zero"),
+        pytest.param(2 * math.log(3), "some logits do better", id="uniform"),
+        pytest.param(
+            jnp.array([FLOOR, FLOOR]),
+            "softmax_floor should be one number, got an array",
+            id="array",
+        ),
+        pytest.param(..., "softmax_floor is still Ellipsis", id="starter"),
+        pytest.param("1.39", "softmax_floor should be one number, got a string", id="string"),
     ],
-    ids=["one-positive", "zero", "uniform", "array", "starter", "string"],
 )
 def test_multilabel_refuses_wrong_floors(expect, floor, fragment):
     expect(checks.check_multilabel_loss(multilabel_reference, floor), False, fragment)
@@ -84,21 +87,29 @@ def test_multilabel_refuses_wrong_floors(expect, floor, fragment):
 @pytest.mark.parametrize(
     "loss, fragments",
     [
-        (softmax_ce, ["that is a softmax cross entropy", "can never reach 0 (softmax_floor)"]),
-        (lambda z, t: softmax_ce(z, t) / 3, ["that is a softmax cross entropy"]),
-        (bce_naive, ["[[ 30.  30. -30.]]", "is nan: it is not finite"]),
-        (
+        pytest.param(
+            softmax_ce,
+            ["that is a softmax cross entropy", "can never reach 0 (softmax_floor)"],
+            id="softmax",
+        ),
+        pytest.param(
+            lambda z, t: softmax_ce(z, t) / 3,
+            ["that is a softmax cross entropy"],
+            id="softmax-per-entry",
+        ),
+        pytest.param(bce_naive, ["[[ 30.  30. -30.]]", "is nan: it is not finite"], id="naive"),
+        pytest.param(
             lambda z, t: multilabel_reference(z, t) * 3,
             ["the sum over the three answers of each photo: average over all N × 3"],
+            id="sum-per-photo",
         ),
-        (
+        pytest.param(
             lambda z, t: jnp.mean((jax.nn.sigmoid(z) - t) ** 2),
             ["expected 0.393139, got 0.120481"],
+            id="mse",
         ),
-        (lambda z, t: None, ["returned None: write the body of the function first"]),
-        (lambda z, t: z @ t, ["raised TypeError"]),
+        pytest.param(lambda z, t: z @ t, ["raised TypeError"], id="raises"),
     ],
-    ids=["softmax", "softmax-per-entry", "naive", "sum-per-photo", "mse", "unfinished", "raises"],
 )
 def test_multilabel_refuses_plausible_wrong_losses(expect, loss, fragments):
     expect(checks.check_multilabel_loss(loss, FLOOR), False, *fragments)
@@ -120,15 +131,19 @@ def test_log_softmax_check_accepts_reference(expect, answer):
 @pytest.mark.parametrize(
     "answer, forbidden",
     [
-        (lambda x: jax.nn.log_softmax(x, axis=-1), "jax.nn.log_softmax"),
-        (jax.nn.log_softmax, "jax.nn.log_softmax"),
-        (
+        pytest.param(
+            lambda x: jax.nn.log_softmax(x, axis=-1), "jax.nn.log_softmax", id="log-softmax"
+        ),
+        pytest.param(jax.nn.log_softmax, "jax.nn.log_softmax", id="bare-log-softmax"),
+        pytest.param(
             lambda x: x - jax.scipy.special.logsumexp(x, axis=-1, keepdims=True),
             "jax.scipy.special.logsumexp",
+            id="logsumexp",
         ),
-        (lambda x: jnp.log(jax.nn.softmax(x, axis=-1)) * 1.0, "jax.nn.softmax"),
+        pytest.param(
+            lambda x: jnp.log(jax.nn.softmax(x, axis=-1)) * 1.0, "jax.nn.softmax", id="softmax"
+        ),
     ],
-    ids=["log-softmax", "bare-log-softmax", "logsumexp", "softmax"],
 )
 def test_log_softmax_check_refuses_jax_nn(expect, answer, forbidden):
     if forbidden == "jax.nn.softmax":  # log of a rounded-to-0 probability: wrong values first
@@ -154,26 +169,29 @@ def test_log_softmax_written_with_numpy_is_told_to_use_jnp(expect):
 @pytest.mark.parametrize(
     "answer, fragment",
     [
-        (
+        pytest.param(
             lambda x: jnp.log(jnp.exp(x) / jnp.sum(jnp.exp(x), axis=-1, keepdims=True)),
             "log_softmax([1000. 2000. 3000.]): expected [-2000. -1000.     0.], got [nan nan nan]",
+            id="overflow",
         ),
-        (
+        pytest.param(
             lambda x: x - jnp.max(x, axis=-1, keepdims=True),
             "log_softmax([1. 2. 3.]): expected [-2.4076 -1.4076 -0.4076], got [-2. -1.  0.]",
+            id="no-log-sum",
         ),
-        (  # the chapter's one-vector version: one maximum for the whole batch
+        pytest.param(
             lambda x: x - jnp.max(x) - jnp.log(jnp.sum(jnp.exp(x - jnp.max(x)))),
             "log_softmax([[   1.    2.    3.] [1000. 1000. 1000.] [  -5.    0.    5.]])",
+            id="whole-batch-max",
         ),
-        (
+        pytest.param(
             lambda x: (
                 x - jnp.max(x, axis=0) - jnp.log(jnp.sum(jnp.exp(x - jnp.max(x, axis=0)), axis=0))
             ),
             "log_softmax([[   1.    2.    3.] [1000. 1000. 1000.] [  -5.    0.    5.]])",
+            id="first-axis",
         ),
     ],
-    ids=["overflow", "no-log-sum", "whole-batch-max", "first-axis"],
 )
 def test_log_softmax_check_rejects_wrong_answers(expect, answer, fragment):
     expect(checks.check_log_softmax(answer), False, fragment)

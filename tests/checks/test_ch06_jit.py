@@ -32,21 +32,25 @@ def test_soft_threshold_accepts_the_solution(expect):
 @pytest.mark.parametrize(
     "answer, fragments",
     [
-        (
+        pytest.param(
             lambda x, t: jnp.where(jnp.abs(x) > t, x, 0.0),
             ["soft_threshold(", "expected [-2.5", "got [-3."],
+            id="hard-threshold",
         ),
-        (lambda x, t: jnp.maximum(x - t, 0.0), ["expected [-2.5"]),
-        (with_if, ["raised ValueError", "does not work under jax.jit", "use jnp.where instead"]),
-        (
+        pytest.param(lambda x, t: jnp.maximum(x - t, 0.0), ["expected [-2.5"], id="one-sided"),
+        pytest.param(
+            with_if,
+            ["raised ValueError", "does not work under jax.jit", "use jnp.where instead"],
+            id="python-if",
+        ),
+        pytest.param(
             lambda x, t: (
                 x if float(jnp.max(x)) > 100 else soft_threshold(x, t)
             ),  # needs a concrete x
             ["jax.jit(soft_threshold)(", "raised ConcretizationTypeError", "use jnp.where instead"],
+            id="float-under-jit",
         ),
-        (lambda x, t: ..., ["write the body of the function first"]),
     ],
-    ids=["hard-threshold", "one-sided", "python-if", "float-under-jit", "starter"],
 )
 def test_soft_threshold_rejects_wrong_answers(expect, answer, fragments):
     expect(checks.check_soft_threshold(answer), False, *fragments)
@@ -80,13 +84,17 @@ def test_descent_path_accepts_the_solution(expect):
 @pytest.mark.parametrize(
     "answer, fragments",
     [
-        (descent_path_before, ["descent_path(0, 0.1, 5): expected [0.6", "got [0."]),
-        (
+        pytest.param(
+            descent_path_before,
+            ["descent_path(0, 0.1, 5): expected [0.6", "got [0."],
+            id="before-each-step",
+        ),
+        pytest.param(
             lambda x0, lr, steps: descent_path(x0, lr, steps)[-1],
             ["the shape differs: expected (5,), got ()"],
+            id="final-value-only",
         ),
     ],
-    ids=["before-each-step", "final-value-only"],
 )
 def test_descent_path_rejects_wrong_answers(expect, answer, fragments):
     expect(checks.check_descent_path(answer), False, *fragments)
@@ -191,19 +199,27 @@ def test_the_reference_counts_are_what_jax_computes():
 @pytest.mark.parametrize(
     "answer, fragments",
     [
-        (
+        pytest.param(
             steps_python_while,
             ["jax.jit(steps_to_reach)(0, 0.1, 0.001, 1000) raised Tracer", "jax.lax.while_loop"],
+            id="python-while",
         ),
-        (steps_python_range, ["steps_to_reach(0, 0.1, 0.001, 1000): expected 36, got 0"]),
-        (steps_without_abs, ["steps_to_reach(0, 0.1, 0.001, 1000): expected 36, got 0"]),
-        (
+        pytest.param(
+            steps_python_range,
+            ["steps_to_reach(0, 0.1, 0.001, 1000): expected 36, got 0"],
+            id="python-range",
+        ),
+        pytest.param(
+            steps_without_abs,
+            ["steps_to_reach(0, 0.1, 0.001, 1000): expected 36, got 0"],
+            id="no-abs",
+        ),
+        pytest.param(
             lambda x0, lr, tol, max_steps: steps_to_reach(x0, lr, tol, max_steps) + 1,
             ["expected 36, got 37"],
+            id="off-by-one",
         ),
-        (lambda x0, lr, tol, max_steps: ..., ["write the body of the function first"]),
     ],
-    ids=["python-while", "python-range", "no-abs", "off-by-one", "starter"],
 )
 def test_steps_to_reach_rejects_wrong_answers(expect, answer, fragments):
     expect(checks.check_steps_to_reach(answer), False, *fragments)

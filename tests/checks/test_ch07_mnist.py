@@ -28,28 +28,31 @@ def test_top_k_accuracy_accepts_the_solution(expect):
 @pytest.mark.parametrize(
     "check, answer, fragment",
     [
-        (
+        pytest.param(
             checks.check_per_class_accuracy,
             lambda c: jnp.diag(c) / c.sum(axis=0),  # column sums
             "expected [0.8333 0.6    1.    ], got [0.7143 0.8571 0.6667]",
+            id="column-sums",
         ),
-        (
+        pytest.param(
             checks.check_per_class_accuracy,
             lambda c: jnp.trace(c) / c.sum(),  # overall accuracy
             "the shape differs: expected (3,), got ()",
+            id="overall",
         ),
-        (
+        pytest.param(
             checks.check_top_k_accuracy,
             lambda logits, labels, k: top_k_accuracy(logits, labels, k, order=1),
             "expected 0.166667, got 0.333333",
-        ),  # smallest logits
-        (
+            id="smallest",
+        ),
+        pytest.param(
             checks.check_top_k_accuracy,
             lambda logits, labels, k: jnp.mean(jnp.argmax(logits, axis=1) == labels),
             ", 2): expected 0.333333, got 0.166667",
-        ),  # ignores k
+            id="ignores-k",
+        ),
     ],
-    ids=["column-sums", "overall", "smallest", "ignores-k"],
 )
 def test_mnist_checks_reject_wrong_answers(expect, check, answer, fragment):
     expect(check(answer), False, fragment)

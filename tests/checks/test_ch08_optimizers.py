@@ -41,17 +41,19 @@ def test_step_decay_check_accepts_reference(expect):
 @pytest.mark.parametrize(
     "answer, fragments",
     [
-        (
+        pytest.param(
             lambda step, peak_lr, total_steps: (
                 peak_lr * jnp.where(jnp.asarray(step) < total_steps / 2, 1.0, 0.1)
             ),
             ["Not quite yet: step_decay(750, 0.1, 1000): expected 0.001, got 0.01"],
-        ),  # one drop only
-        (
+            id="one-drop",
+        ),
+        pytest.param(
             lambda step, peak_lr, total_steps: step_decay(step, peak_lr, total_steps, late=True),
             ["Not quite yet: step_decay(500, 0.1, 1000): expected 0.01, got 0.1"],
+            id="late",
         ),
-        (
+        pytest.param(
             step_decay_python_if,
             [
                 "step_decay([   0  100  200  300  400  500  600  700  800  900 1000 1100], "
@@ -60,8 +62,9 @@ def test_step_decay_check_accepts_reference(expect):
                 "it uses an array's value in Python",
                 "use jnp.where instead",
             ],
+            id="python-if",
         ),
-        (
+        pytest.param(
             step_decay_python_if_scalars,
             [
                 "Not quite yet: jax.jit(step_decay, static_argnums=2)(jnp.int32(1600), 1.0, 2000) "
@@ -69,10 +72,9 @@ def test_step_decay_check_accepts_reference(expect):
                 "TracerBoolConversionError: it uses an array's value in Python",
                 "use jnp.where instead",
             ],
+            id="python-if-on-scalars",
         ),
-        (lambda step, peak_lr, total_steps: ..., ["write the body of the function first"]),
     ],
-    ids=["one-drop", "late", "python-if", "python-if-on-scalars", "unfinished"],
 )
 def test_step_decay_check_rejects_wrong_answers(expect, answer, fragments):
     expect(checks.check_step_decay(answer), False, *fragments)
@@ -121,17 +123,25 @@ def test_rmsprop_check_tells_the_two_forms_apart():
 @pytest.mark.parametrize(
     "variant, fragments",
     [
-        ("no-sqrt", ["new_params['b']: expected [ 0.4162 -0.4162], got [  3.4333 -20.0992]"]),
-        (
+        pytest.param(
+            "no-sqrt",
+            ["new_params['b']: expected [ 0.4162 -0.4162], got [  3.4333 -20.0992]"],
+            id="no-sqrt",
+        ),
+        pytest.param(
             "old-state",  # numpy 2.1 (Colab's) prints the wrong values as [3000000.2 -500000.12]
             [
                 "new_params['b']: expected [ 0.4162 -0.4162], got [",
                 "the largest difference is 3e+06 at index [0]",
             ],
+            id="old-state",
         ),
-        ("no-one-minus", ["new_params['b']: expected [ 0.4162 -0.4162], got [ 0.2 -0.2]"]),
+        pytest.param(
+            "no-one-minus",
+            ["new_params['b']: expected [ 0.4162 -0.4162], got [ 0.2 -0.2]"],
+            id="no-one-minus",
+        ),
     ],
-    ids=["no-sqrt", "old-state", "no-one-minus"],
 )
 def test_rmsprop_check_rejects_wrong_answers(expect, variant, fragments):
     def answer(*args):
@@ -148,20 +158,22 @@ def test_rmsprop_check_rejects_wrong_answers(expect, variant, fragments):
 @pytest.mark.parametrize(
     "answer, fragment",
     [
-        (
+        pytest.param(
             lambda *args: rmsprop(*args)[0],
             "return a tuple (new_params, new_state), not a dict with keys 'b', 'w'",
+            id="params-only",
         ),
-        (
+        pytest.param(
             lambda *args: list(rmsprop(*args)),
             "return a tuple (new_params, new_state), not a Python list of 2 items",
+            id="list",
         ),
-        (
+        pytest.param(
             lambda *args: (rmsprop(*args)[0], list(rmsprop(*args)[1].values())),
             "new_state should be a dict with keys 'b', 'w', not a Python list of 2 arrays",
+            id="state-as-list",
         ),
     ],
-    ids=["params-only", "list", "state-as-list"],
 )
 def test_rmsprop_check_explains_structure_mistakes(expect, answer, fragment):
     expect(checks.check_rmsprop_update(answer), False, fragment)

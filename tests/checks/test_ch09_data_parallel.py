@@ -145,38 +145,41 @@ def test_data_parallel_grads_check_on_one_device(expect, axis_type):
     def not_varying_jitted(params, images, labels):  # JAX's sum inside a nested program
         return jax.lax.pmean(jax.grad(jax.jit(loss))(params, images, labels), "batch")
 
-    expect(
-        checks.check_data_parallel_grads(reference, mesh),
-        True,
-        "data_parallel_grads matches the reference on all 2 test inputs, and its program "
-        "averages each gradient once over 'batch'. On one device that is what can be checked",
-    )
-    expect(
-        checks.check_data_parallel_grads(jax.jit(reference), mesh), True, "averages each gradient"
-    )
-    expect(
-        checks.check_data_parallel_grads(with_body(psum), mesh),
-        False,
-        "on a mesh of one device the values are right, but your program adds the per-device "
-        "gradients up (a psum) instead of averaging them",
-        "jax.lax.pmean(grads, 'batch')",
-    )
-    for body in (not_varying, not_varying_jitted):
-        expect(
-            checks.check_data_parallel_grads(with_body(body), mesh),
+    twice = ["the gradients are added up over the devices twice", "params = pcast_to_varying("]
+    cases = [  # (answer, right, fragments of the message)
+        (
+            reference,
+            True,
+            [
+                "data_parallel_grads matches the reference on all 2 test inputs, and its "
+                "program averages each gradient once over 'batch'. On one device that is what "
+                "can be checked"
+            ],
+        ),
+        (jax.jit(reference), True, ["averages each gradient"]),
+        (
+            with_body(psum),
             False,
-            "the gradients are added up over the devices twice in your program",
-            "params = pcast_to_varying(params, 'batch')",
-        )
-    expect(
-        checks.check_data_parallel_grads(doubled, mesh),
-        False,
-        "data_parallel_grads(<params of a 784-16-10 MLP, replicated>, <images (4, 784), sharded>, "
-        "<labels (4,), sharded>): your gradients are 2 times the right ones",
-    )
-    expect(
-        checks.check_data_parallel_grads(jax.grad(loss), mesh), False, "does not use jax.shard_map"
-    )
+            [
+                "on a mesh of one device the values are right, but your program adds the "
+                "per-device gradients up (a psum) instead of averaging them",
+                "jax.lax.pmean(grads, 'batch')",
+            ],
+        ),
+        (with_body(not_varying), False, twice),
+        (with_body(not_varying_jitted), False, twice),
+        (
+            doubled,
+            False,
+            [
+                "data_parallel_grads(<params of a 784-16-10 MLP, replicated>, <images (4, 784), "
+                "sharded>, <labels (4,), sharded>): your gradients are 2 times the right ones"
+            ],
+        ),
+        (jax.grad(loss), False, ["does not use jax.shard_map"]),
+    ]
+    for answer, right, fragments in cases:
+        expect(checks.check_data_parallel_grads(answer, mesh), right, *fragments)
 
 
 @pytest.mark.parametrize("axis_type", AXIS_TYPES, ids=str)

@@ -28,10 +28,15 @@ def test_to_params_check_accepts_reference(expect):
 @pytest.mark.parametrize(
     "answer",
     [
-        lambda model: [[layer.kernel[...], layer.bias[...]] for layer in model.layers],
-        lambda model: tuple((layer.kernel[...], layer.bias[...]) for layer in model.layers),
+        pytest.param(
+            lambda model: [[layer.kernel[...], layer.bias[...]] for layer in model.layers],
+            id="list-of-lists",
+        ),
+        pytest.param(
+            lambda model: tuple((layer.kernel[...], layer.bias[...]) for layer in model.layers),
+            id="tuple-of-tuples",
+        ),
     ],
-    ids=["list-of-lists", "tuple-of-tuples"],
 )
 def test_to_params_check_accepts_every_layout_mlp_forward_accepts(expect, answer):
     # mlp_forward takes a list or tuple of (W, b) pairs, lists or tuples: so does the check.
@@ -86,9 +91,8 @@ CALL = "Not quite yet: to_params(MLP([3, 4, 2], ...)): "
             lambda model: [(W, jnp.zeros_like(b)) for W, b in to_params(model)],
             [CALL + "layer 0, b: expected [-0.2325 -0.0219 -0.1246 -0.0732], got [0. 0. 0. 0.]"],
         ),
-        (lambda model: ..., ["write the body of the function first"]),
     ],
-    ids="variables transposed b-and-W W-only one-layer state zero-b unfinished".split(),
+    ids="variables transposed b-and-W W-only one-layer state zero-b".split(),
 )
 def test_to_params_check_rejects_wrong_answers(expect, answer, fragments):
     expect(checks.check_to_params(answer), False, *fragments)
@@ -132,37 +136,41 @@ STEP_1 = "Not quite yet: step 1: scale_by_velocity(0.9).update(grads, state, par
 @pytest.mark.parametrize(
     "variant, fragments",
     [
-        (
+        pytest.param(
             "negated",
             [
                 STEP_1 + ": the updates are -1 times the new velocity: return the velocity "
                 "itself; the minus sign and the learning rate come from optax.scale(-lr)"
             ],
+            id="negated",
         ),
-        (
+        pytest.param(
             "average",
             [STEP_1 + ": the velocity adds the gradient itself, beta * v + g, not (1 - beta) * g"],
+            id="average",
         ),
-        (
+        pytest.param(
             "old-velocity",
             [STEP_1 + ": the updates are the velocity before this step: return the new velocity"],
+            id="old-velocity",
         ),
-        (
+        pytest.param(
             "updates-only",
             [
                 STEP_1 + " returned a dict with keys 'b', 'w'; return a tuple "
                 "(updates, new_state), here (new_velocity, new_velocity)"
             ],
+            id="updates-only",
         ),
-        (
+        pytest.param(
             "pair",
             [
                 "Not quite yet: scale_by_velocity(0.9) returned a Python tuple of 2 items; return "
                 "an optax.GradientTransformation(init, update) made of your two functions"
             ],
+            id="pair",
         ),
     ],
-    ids=["negated", "average", "old-velocity", "updates-only", "pair"],
 )
 def test_scale_by_velocity_check_rejects_wrong_answers(expect, variant, fragments):
     expect(

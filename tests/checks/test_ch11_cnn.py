@@ -46,15 +46,14 @@ def max_pool_size(x, size):
 
 CONV_CALL = "Not quite yet: conv2d_valid(x (1, 5, 5, 1), w (3, 3, 1, 1), stride=1): "
 STRIDED_CALL = "Not quite yet: conv2d_valid(x (2, 9, 9, 2), w (3, 3, 2, 5), stride=2): "
+CONV_RIGHT = (
+    "Correct: conv2d_valid equals jax.lax.conv_general_dilated (VALID) on all 5 shapes and strides."
+)
 
 
 @pytest.mark.parametrize("answer", [conv2d_valid, conv2d_loops], ids=["im2col", "loops"])
 def test_conv_check_accepts_right_answers(expect, answer):
-    expect(
-        checks.check_conv2d_valid(answer),
-        True,
-        "conv2d_valid equals jax.lax.conv_general_dilated (VALID) on all 5 shapes and strides.",
-    )
+    expect(checks.check_conv2d_valid(answer), True, CONV_RIGHT)
 
 
 def _lax(x, w, stride, padding="VALID"):
@@ -66,28 +65,32 @@ def _lax(x, w, stride, padding="VALID"):
 @pytest.mark.parametrize(
     "answer, fragment",
     [
-        (
+        pytest.param(
             lambda x, w, stride: conv2d_valid(x, w[::-1, ::-1], stride),
             CONV_CALL + "your output is the convolution with the kernel flipped",
+            id="flipped-kernel",
         ),
-        (
+        pytest.param(
             lambda x, w, stride: conv2d_valid(x, w, 1),
             STRIDED_CALL + "your output is the stride-1 convolution: move the window by 2",
+            id="stride-ignored",
         ),
-        (
+        pytest.param(
             lambda x, w, stride: _lax(x, w, stride, "SAME"),
             CONV_CALL + "the shape differs: expected (1, 3, 3, 1), got (1, 5, 5, 1)",
+            id="same-padding",
         ),
-        (
+        pytest.param(
             lambda x, w, stride: conv2d_valid(x, w, stride) + 1.0,
             CONV_CALL + "expected",
+            id="off-by-one",
         ),
-        (
+        pytest.param(
             lambda x, w, stride: conv2d_valid(x, w, stride)[0],
             CONV_CALL + "the shape differs: expected (1, 3, 3, 1), got (3, 3, 1)",
+            id="batch-dropped",
         ),
     ],
-    ids=["flipped-kernel", "stride-ignored", "same-padding", "off-by-one", "batch-dropped"],
 )
 def test_conv_check_rejects_wrong_answers_with_a_hint(expect, answer, fragment):
     expect(checks.check_conv2d_valid(answer), False, fragment)
@@ -125,27 +128,26 @@ def _ceil_pool(x, size):  # keeps the partial blocks at the edges
 @pytest.mark.parametrize(
     "answer, fragment",
     [
-        (
+        pytest.param(
             lambda x, s: x.reshape(x.shape[0], x.shape[1] // s, s, x.shape[2] // s, s, -1).mean(
                 axis=(2, 4)
             ),
             POOL_CALL + "your output is the average of each block: take its maximum",
+            id="average",
         ),
-        (
+        pytest.param(
             _ceil_pool,
             "Not quite yet: max_pool_size(x (2, 7, 9, 2), size=2): the output keeps a "
             "partial block at the edge",
+            id="partial-blocks",
         ),
-        (
+        pytest.param(
             lambda x, s: jnp.maximum(x, 0.0),
             POOL_CALL + "the height and width are unchanged: pool over axes 1 and 2",
+            id="not-pooled",
         ),
-        (
-            lambda x, s: max_pool_size(x, s) * 0.5,
-            POOL_CALL + "expected",
-        ),
+        pytest.param(lambda x, s: max_pool_size(x, s) * 0.5, POOL_CALL + "expected", id="scaled"),
     ],
-    ids=["average", "partial-blocks", "not-pooled", "scaled"],
 )
 def test_pool_check_rejects_wrong_answers_with_a_hint(expect, answer, fragment):
     expect(checks.check_max_pool_size(answer), False, fragment)

@@ -20,7 +20,7 @@ def test_a_check_called_with_a_missing_argument_says_how_it_is_called(expect):
 
 
 def test_a_traced_integer_argument_points_to_static_argnums():
-    from helpers.checks.core import raised
+    from helpers.checks.answers import raised
 
     for answer in (lambda x, n: jnp.zeros(n) + x, lambda x, n: sum(x for _ in range(n))):
         try:
@@ -31,7 +31,7 @@ def test_a_traced_integer_argument_points_to_static_argnums():
 
 
 def test_numpy_on_a_traced_value_points_to_jnp():
-    from helpers.checks.core import raised
+    from helpers.checks.answers import raised
 
     try:
         jax.jit(lambda x: np.sin(x))(1.0)

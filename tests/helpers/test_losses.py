@@ -186,14 +186,18 @@ def test_bce_with_infinite_logits():
 @pytest.mark.parametrize(
     "call",
     [
-        lambda: mse(jnp.zeros(0), jnp.zeros(0)),
-        lambda: binary_cross_entropy_with_logits(jnp.zeros(0), jnp.zeros(0)),
-        lambda: softmax_cross_entropy(jnp.zeros((0, 3)), jnp.zeros(0, jnp.int32)),
-        lambda: accuracy(jnp.zeros((0, 3)), jnp.zeros(0, jnp.int32)),
-        lambda: accuracy(jnp.zeros(0), jnp.zeros(0)),
-        lambda: jax.jit(mse)(jnp.zeros(0), jnp.zeros(0)),  # shapes are known under jit too
+        pytest.param(lambda: mse(jnp.zeros(0), jnp.zeros(0)), id="mse"),
+        pytest.param(
+            lambda: binary_cross_entropy_with_logits(jnp.zeros(0), jnp.zeros(0)), id="bce"
+        ),
+        pytest.param(
+            lambda: softmax_cross_entropy(jnp.zeros((0, 3)), jnp.zeros(0, jnp.int32)),
+            id="softmax_ce",
+        ),
+        pytest.param(lambda: accuracy(jnp.zeros((0, 3)), jnp.zeros(0, jnp.int32)), id="accuracy"),
+        pytest.param(lambda: accuracy(jnp.zeros(0), jnp.zeros(0)), id="binary_accuracy"),
+        pytest.param(lambda: jax.jit(mse)(jnp.zeros(0), jnp.zeros(0)), id="mse_jit"),
     ],
-    ids=["mse", "bce", "softmax_ce", "accuracy", "binary_accuracy", "mse_jit"],
 )
 def test_empty_inputs_raise(call):
     with pytest.raises(

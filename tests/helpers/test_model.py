@@ -184,18 +184,26 @@ def test_mlp_forward_under_jit_and_vmap(params):
 @pytest.mark.parametrize(
     "key, message",
     [
-        (0, r"got the int 0; to use the seed 0, pass jax\.random\.key\(0\) instead\.$"),
-        (np.int64(3), r"to use the seed 3, pass jax\.random\.key\(3\) instead"),
-        (3.0, r"got the float 3\.0; make one with jax\.random\.key\(0\)"),
-        ("0", r"got the str '0'; make one with jax\.random\.key\(0\)"),
-        (None, r"got None; make one with jax\.random\.key\(0\)"),
-        (jnp.arange(3), r"got an array of int32; make one with jax\.random\.key\(0\)"),
-        (
+        pytest.param(
+            0, r"got the int 0; to use the seed 0, pass jax\.random\.key\(0\) instead\.$", id="int"
+        ),
+        pytest.param(
+            np.int64(3), r"to use the seed 3, pass jax\.random\.key\(3\) instead", id="numpy-int"
+        ),
+        pytest.param(3.0, r"got the float 3\.0; make one with jax\.random\.key\(0\)", id="float"),
+        pytest.param("0", r"got the str '0'; make one with jax\.random\.key\(0\)", id="str"),
+        pytest.param(None, r"got None; make one with jax\.random\.key\(0\)", id="none"),
+        pytest.param(
+            jnp.arange(3),
+            r"got an array of int32; make one with jax\.random\.key\(0\)",
+            id="int-array",
+        ),
+        pytest.param(
             jax.random.split(jax.random.key(0)),
             r"must be one random key, got an array of shape \(2,\) of keys .*keys\[0\]",
+            id="split-keys",
         ),
     ],
-    ids=["int", "numpy-int", "float", "str", "none", "int-array", "split-keys"],
 )
 def test_init_mlp_refuses_what_is_not_a_key_in_one_line(key, message):
     with pytest.raises(TypeError, match=r"^init_mlp: key must be ") as error:

@@ -26,10 +26,17 @@ def test_a_boundary_is_drawn_from_probabilities():
 @pytest.mark.parametrize(
     "predict, message",
     [
-        (lambda P: 3.0 * (P[:, 0] - P[:, 1]), r"from -\d.* to \d.*, not probabilities .* logits"),
-        (lambda P: jnp.ones((len(P), 2)) / 2, r"one probability per point.* got shape \(\d+, 2\)"),
+        pytest.param(
+            lambda P: 3.0 * (P[:, 0] - P[:, 1]),
+            r"from -\d.* to \d.*, not probabilities .* logits",
+            id="logits",
+        ),
+        pytest.param(
+            lambda P: jnp.ones((len(P), 2)) / 2,
+            r"one probability per point.* got shape \(\d+, 2\)",
+            id="two-columns",
+        ),
     ],
-    ids=["logits", "two-columns"],
 )
 def test_a_boundary_from_something_else_is_refused(predict, message):
     with pytest.raises(ValueError, match=message):
@@ -56,16 +63,28 @@ def test_digits_are_labelled_with_classes_not_logits():
 @pytest.mark.parametrize(
     "args, message",
     [
-        ((np.ones((4, 10)), [0, 1, 2, 3]), r"images should be 28x28 digits.*got shape \(4, 10\)"),
-        (
+        pytest.param(
+            (np.ones((4, 10)), [0, 1, 2, 3]),
+            r"images should be 28x28 digits.*got shape \(4, 10\)",
+            id="logits-as-images",
+        ),
+        pytest.param(
             (np.zeros((4, 784)), [0, 1, 2, 3], np.linspace(-1, 1, 4)),
             r"predictions should be "
             r"class numbers \(0 to 9\), got fractions such as -0.333.*argmax",
+            id="one-logit-per-image",
         ),
-        ((np.zeros((4, 784)), np.array([0.2, 0.9, 0.1, 0.5])), r"labels should be class numbers"),
-        ((np.zeros((4, 784)), [0, 1]), r"labels should be one class per image, shape \(4,\)"),
+        pytest.param(
+            (np.zeros((4, 784)), np.array([0.2, 0.9, 0.1, 0.5])),
+            r"labels should be class numbers",
+            id="probabilities-as-labels",
+        ),
+        pytest.param(
+            (np.zeros((4, 784)), [0, 1]),
+            r"labels should be one class per image, shape \(4,\)",
+            id="too-few-labels",
+        ),
     ],
-    ids=["logits-as-images", "one-logit-per-image", "probabilities-as-labels", "too-few-labels"],
 )
 def test_digits_from_logits_are_refused_with_the_fix(args, message):
     with pytest.raises(ValueError, match=message):

@@ -26,35 +26,46 @@ def metrics(x):
 @pytest.mark.parametrize(
     "step, message",
     [
-        (lambda p, x, y: good(p, x, y)[0], "it returned only the new state"),
-        (lambda p, x, y: (p, jnp.sum(x)), r"its second item is an array of shape \(\), not a pair"),
-        (lambda p, x, y: (metrics(x), p), "the pair in the wrong order, the new state second"),
-        (lambda p, x, y: (p, *metrics(x)), "it returned a tuple of 3 items"),
-        (lambda p, x, y: None, "it returned None"),
-        (lambda p, x, y: (p, (*metrics(x), 0.0)), "its second item is a tuple of 3 items"),
-        (lambda p, x, y: (p[0], metrics(x)), r"the new state is PyTreeDef\(\(\*, \*\)\), not"),
-        (
+        pytest.param(
+            lambda p, x, y: good(p, x, y)[0], "it returned only the new state", id="state-only"
+        ),
+        pytest.param(
+            lambda p, x, y: (p, jnp.sum(x)),
+            r"its second item is an array of shape \(\), not a pair",
+            id="loss-only",
+        ),
+        pytest.param(
+            lambda p, x, y: (metrics(x), p),
+            "the pair in the wrong order, the new state second",
+            id="swapped",
+        ),
+        pytest.param(
+            lambda p, x, y: (p, *metrics(x)), "it returned a tuple of 3 items", id="flat-triple"
+        ),
+        pytest.param(lambda p, x, y: None, "it returned None", id="none"),
+        pytest.param(
+            lambda p, x, y: (p, (*metrics(x), 0.0)),
+            "its second item is a tuple of 3 items",
+            id="three-metrics",
+        ),
+        pytest.param(
+            lambda p, x, y: (p[0], metrics(x)),
+            r"the new state is PyTreeDef\(\(\*, \*\)\), not",
+            id="other-structure",
+        ),
+        pytest.param(
             lambda p, x, y: (
                 jax.tree_util.tree_map(lambda a: a.astype(jnp.float16), p),
                 metrics(x),
             ),
             r"changed the state at \[0\]\[0\] from float32\[6, 5\] to float16\[6, 5\]",
+            id="other-dtype",
         ),
-        (
+        pytest.param(
             lambda p, x, y: (jax.tree_util.tree_map(lambda a: a[None], p), metrics(x)),
             r"from float32\[6, 5\] to float32\[1, 6, 5\]",
+            id="other-shape",
         ),
-    ],
-    ids=[
-        "state-only",
-        "loss-only",
-        "swapped",
-        "flat-triple",
-        "none",
-        "three-metrics",
-        "other-structure",
-        "other-dtype",
-        "other-shape",
     ],
 )
 def test_a_wrong_step_gets_one_clear_line(step, message):

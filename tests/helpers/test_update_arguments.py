@@ -14,22 +14,25 @@ import helpers
 @pytest.mark.parametrize(
     "update",
     [
-        lambda p, g, lr: helpers.sgd_update(p, g, lr),
-        lambda p, g, lr: helpers.momentum_update(p, g, helpers.momentum_init(p), lr),
-        lambda p, g, lr: helpers.adam_update(p, g, helpers.adam_init(p), lr),
+        pytest.param(lambda p, g, lr: helpers.sgd_update(p, g, lr), id="sgd"),
+        pytest.param(
+            lambda p, g, lr: helpers.momentum_update(p, g, helpers.momentum_init(p), lr),
+            id="momentum",
+        ),
+        pytest.param(
+            lambda p, g, lr: helpers.adam_update(p, g, helpers.adam_init(p), lr), id="adam"
+        ),
     ],
-    ids=["sgd", "momentum", "adam"],
 )
 @pytest.mark.parametrize(
     "lr, got",
     [
-        (jnp.array([0.1, 0.05, 0.01]), "an array of shape (3,)"),  # would broadcast into W2
-        ("0.1", "str '0.1'"),
-        (None, "NoneType None"),
-        (True, "bool True"),
-        (np.ones((1,)), "an array of shape (1,)"),
+        pytest.param(jnp.array([0.1, 0.05, 0.01]), "an array of shape (3,)", id="array"),
+        pytest.param("0.1", "str '0.1'", id="string"),
+        pytest.param(None, "NoneType None", id="none"),
+        pytest.param(True, "bool True", id="bool"),
+        pytest.param(np.ones((1,)), "an array of shape (1,)", id="one-element-array"),
     ],
-    ids=["array", "string", "none", "bool", "one-element-array"],
 )
 def test_a_learning_rate_that_is_not_one_number_is_refused(update, lr, got):
     params = helpers.init_mlp(jax.random.key(0), [2, 3, 1])

@@ -30,11 +30,17 @@ def test_the_pinned_environment_passes():
 @pytest.mark.parametrize(
     "python, printed, found",
     [
-        ("3.9.1", None, "Python 3.9.1, JAX"),
-        (None, "JAX 0.4.30 | devices: cpu:0\n", ", JAX 0.4.30, not this environment"),
-        (None, "something else\n", ", JAX not printed, not this environment"),
+        pytest.param("3.9.1", None, "Python 3.9.1, JAX", id="other-python"),
+        pytest.param(
+            None,
+            "JAX 0.4.30 | devices: cpu:0\n",
+            ", JAX 0.4.30, not this environment",
+            id="other-jax",
+        ),
+        pytest.param(
+            None, "something else\n", ", JAX not printed, not this environment", id="no-jax-line"
+        ),
     ],
-    ids=["other-python", "other-jax", "no-jax-line"],
 )
 def test_another_environment_is_refused(python, printed, found):
     nb = notebook(
