@@ -8,6 +8,7 @@ check is skipped (each helper's docstring says what happens then).
 
 from __future__ import annotations
 
+import math
 import operator
 from typing import Any
 
@@ -63,6 +64,15 @@ def check_same_shape(fn: str, a: Array, b: Array, a_name: str, b_name: str) -> N
         )
 
 
+def check_real(fn: str, name: str, x: Array) -> None:
+    """Losses compare real numbers: a complex input would give a complex (meaningless) loss."""
+    if jnp.issubdtype(x.dtype, jnp.complexfloating):
+        raise ValueError(
+            f"{fn}: {name} must hold real numbers, got dtype {x.dtype}; a loss of complex "
+            f"numbers means nothing: pass real ones, e.g. {name}.real or jnp.abs({name})."
+        )
+
+
 def check_nonempty(fn: str, name: str, x: Array) -> None:
     """A mean over no elements is nan: refuse empty inputs instead."""
     if x.size == 0:
@@ -72,13 +82,26 @@ def check_nonempty(fn: str, name: str, x: Array) -> None:
         )
 
 
+def _label_fix(labels: Array) -> str:
+    """What was given instead of integer labels, and the fix (the message's second half)."""
+    got = f"got dtype {labels.dtype}"
+    if labels.ndim != 1:
+        return f"{got}; convert one-hot targets with labels = targets.argmax(axis=1)"
+    if jnp.issubdtype(labels.dtype, jnp.floating) and is_concrete(labels):
+        values = np.asarray(labels)
+        fractions = values[values != np.round(values)]
+        if fractions.size:
+            return (
+                f"{got} with values that are not whole numbers, such as {fractions[0]:.3g}; "
+                "a class index is a whole number 0, 1, 2, ...: fix the labels"
+            )
+    return f"{got}; convert them with labels.astype(jnp.int32)"
+
+
 def check_class_labels(fn: str, labels: Array, n_classes: int | None) -> None:
     """Integer class indices from 0 to ``n_classes - 1`` (no upper bound for None)."""
     if not jnp.issubdtype(labels.dtype, jnp.integer):
-        raise ValueError(
-            f"{fn}: labels must be integer class indices, got dtype {labels.dtype}; "
-            "convert one-hot targets with labels = targets.argmax(axis=1)."
-        )
+        raise ValueError(f"{fn}: labels must be integer class indices, {_label_fix(labels)}.")
     span = value_range(labels)
     if span is None:
         return
@@ -136,7 +159,10 @@ def check_int(fn: str, name: str, value: Any, low: int, high: int | None = None)
             raise TypeError
         number = operator.index(value)
     except TypeError:
-        raise ValueError(f"{fn}: {name} must be {expected}, got {value!r}.") from None
+        got = f"{value!r:.60}"
+        if getattr(value, "shape", ()) != ():  # an array's repr spans lines: its shape instead
+            got = f"an array of shape {tuple(value.shape)}"
+        raise ValueError(f"{fn}: {name} must be {expected}, got {got}.") from None
     if number < low or (high is not None and number > high):
         raise ValueError(f"{fn}: {name} must be {expected}, got {number}.")
     return number
@@ -145,14 +171,20 @@ def check_int(fn: str, name: str, value: Any, low: int, high: int | None = None)
 def check_number(fn: str, name: str, value: Any, example: str) -> None:
     """``value`` must be one real number: a Python int or float, or a scalar array of a
     numeric dtype (a traced one too, inside ``jit``). A string, None, a bool or an array of
-    several numbers is refused: an array would broadcast into every parameter."""
+    several numbers is refused: an array would broadcast into every parameter. A concrete
+    nan or inf is refused too (a traced value, e.g. from a schedule inside ``jit``, passes)."""
     shape = getattr(value, "shape", None)
     dtype = getattr(value, "dtype", None)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return
+    one_real = isinstance(value, (int, float)) and not isinstance(value, bool)
     if shape == () and dtype is not None and jnp.issubdtype(dtype, jnp.number):
-        if not jnp.issubdtype(dtype, jnp.complexfloating):
-            return
+        one_real = not jnp.issubdtype(dtype, jnp.complexfloating)
+    if one_real:
+        if not isinstance(value, int) and is_concrete(value) and not math.isfinite(float(value)):
+            raise ValueError(
+                f"{fn}: {name} must be a finite number, such as {example}, got {float(value)}; "
+                f"a nan or inf {name} turns every parameter into nan."
+            )
+        return
     got = (
         f"an array of shape {tuple(shape)}"
         if shape not in (None, ())
@@ -176,6 +208,11 @@ def check_key(fn: str, key: Any) -> None:
         return
     if dtype == jnp.uint32 and jnp.shape(key) == (2,):  # jax.random.PRNGKey(seed): still valid
         return
+    if dtype == jnp.uint32 and jnp.ndim(key) >= 2 and jnp.shape(key)[-1] == 2:
+        raise TypeError(  # jax.random.split(jax.random.PRNGKey(seed)): old-style keys
+            f"{fn}: key must be one random key, got an array of shape {jnp.shape(key)} of "
+            "old-style keys (from jax.random.split?); pass one of them, e.g. keys[0]."
+        )
     if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
         how = f"to use the seed {key}, pass jax.random.key({key}) instead"
     got = f"the {type(key).__name__} {key!r:.40}" if dtype is None else f"an array of {dtype}"

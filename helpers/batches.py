@@ -78,8 +78,18 @@ def batch_indices(n: int, batch_size: int, key: jax.Array | None = None) -> jax.
     ``0, 1, 2, ...`` in order, or shuffled with a ``key``: the order
     ``jax.random.permutation(key, n)`` gives, computed about three times faster on a CPU. The
     last ``n % batch_size`` indices are dropped. ``n`` and ``batch_size`` are Python integers
-    (static under ``jax.jit``). Chapter 10 shuffles its Flax epoch with it.
+    (static under ``jax.jit``), with ``1 <= batch_size <= n``. Chapter 10 shuffles its Flax
+    epoch with it.
     """
+    fn = "batch_indices"
+    n = check_int(fn, "n (the number of examples, e.g. len(images))", n, 1)
+    batch_size = check_int(fn, "batch_size", batch_size, 1)
+    if batch_size > n:  # batch_indices(64, 60000): an epoch with no step
+        raise ValueError(
+            f"{fn}: batch_size {batch_size} is larger than n = {n} examples, so the epoch "
+            "would have no batch; the order is batch_indices(n, batch_size), with batch_size "
+            "from 1 to n."
+        )
     steps = n // batch_size
     if key is not None:
         check_key("batch_indices", key)  # an int seed would fail deep inside the permutation

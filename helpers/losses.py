@@ -1,7 +1,7 @@
 """Loss functions and accuracy, written to stay finite for any logits.
 
-Every function takes arrays or (nested) lists and refuses empty inputs and
-mismatched shapes. Label values are checked when they can be read, outside
+Every function takes arrays or (nested) lists and refuses empty inputs, complex
+numbers and mismatched shapes. Label values are checked when they can be read, outside
 ``jax.jit``; inside ``jit`` they cannot, and the docstrings say what a bad
 label does there (``train_epoch`` and ``evaluate`` check their labels before
 compiling, so it cannot happen through them).
@@ -16,6 +16,7 @@ from ._validate import (
     as_array,
     check_class_labels,
     check_nonempty,
+    check_real,
     check_same_shape,
     check_unit_interval,
 )
@@ -27,6 +28,8 @@ def mse(pred: jax.Array, target: jax.Array) -> jax.Array:
     Integer inputs are computed in floating point: in their own dtype the difference would wrap
     around (``uint8`` 10 - 30 is 236) and the square overflow."""
     pred, target = as_array("mse", "pred", pred), as_array("mse", "target", target)
+    check_real("mse", "pred", pred)
+    check_real("mse", "target", target)
     check_same_shape("mse", pred, target, "pred", "target")
     check_nonempty("mse", "pred", pred)
     dtype = jnp.result_type(pred, target, jnp.float32)  # at least float32; float64 stays
@@ -46,6 +49,8 @@ def binary_cross_entropy_with_logits(logits: jax.Array, targets: jax.Array) -> j
     """
     fn = "binary_cross_entropy_with_logits"
     logits, targets = as_array(fn, "logits", logits), as_array(fn, "targets", targets)
+    check_real(fn, "logits", logits)
+    check_real(fn, "targets", targets)
     check_same_shape(fn, logits, targets, "logits", "targets")
     check_nonempty(fn, "logits", logits)
     check_unit_interval(fn, "targets", targets)
@@ -56,6 +61,7 @@ def binary_cross_entropy_with_logits(logits: jax.Array, targets: jax.Array) -> j
 
 
 def _check_logits_and_labels(fn: str, logits: jax.Array, labels: jax.Array) -> None:
+    check_real(fn, "logits", logits)
     if logits.ndim != 2 or labels.shape != logits.shape[:1]:
         raise ValueError(
             f"{fn}: expected logits of shape (N, classes) and integer labels of shape (N,), "
@@ -92,6 +98,8 @@ def accuracy(logits: jax.Array, labels: jax.Array) -> jax.Array:
     """
     logits, labels = as_array("accuracy", "logits", logits), as_array("accuracy", "labels", labels)
     if logits.ndim == 1:
+        check_real("accuracy", "logits", logits)
+        check_real("accuracy", "labels", labels)
         check_same_shape("accuracy", logits, labels, "logits", "labels")
         check_nonempty("accuracy", "logits", logits)
         check_unit_interval("accuracy", "labels", labels)

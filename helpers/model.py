@@ -33,6 +33,14 @@ def _check_scale(scale: Any) -> None:
         )
 
 
+def _looks_like_a_key(x: Any) -> bool:
+    """A new-style key (or keys), or the uint32 pair of jax.random.PRNGKey(seed)."""
+    dtype = getattr(x, "dtype", None)
+    if dtype is not None and jnp.issubdtype(dtype, jax.dtypes.prng_key):
+        return True
+    return dtype == jnp.uint32 and jnp.shape(x) == (2,)
+
+
 def init_mlp(key: jax.Array, sizes: Sequence[int], scale: float | None = 0.1) -> Params:
     """Random parameters for an MLP with layer widths ``sizes``.
 
@@ -42,6 +50,12 @@ def init_mlp(key: jax.Array, sizes: Sequence[int], scale: float | None = 0.1) ->
     which keeps ReLU activations at a steady size through depth.
     Biases start at zero.
     """
+    if _looks_like_a_key(sizes) and not _looks_like_a_key(key):  # init_mlp([2, 16, 1], key)
+        raise TypeError(
+            f"init_mlp: sizes is a random key and key is {type(key).__name__} {key!r:.40}: "
+            "the arguments are swapped; the order is init_mlp(key, sizes), e.g. "
+            "init_mlp(jax.random.key(0), [2, 16, 1])."
+        )
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
         raise ValueError(
             f"init_mlp: sizes must be a list of layer widths such as [2, 16, 1], got {sizes!r}."

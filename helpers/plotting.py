@@ -115,7 +115,14 @@ def _probabilities(values: np.ndarray, n_points: int) -> np.ndarray:
             "plot_decision_boundary: predict should return one probability per point, shape "
             f"(M,) or (M, 1) for points (M, 2), got shape {values.shape} for M = {n_points}."
         )
-    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    if not np.all(np.isfinite(values)):
+        bad = int(np.sum(~np.isfinite(values)))
+        raise ValueError(
+            f"plot_decision_boundary: predict returned nan or inf at {bad} of {n_points} points: "
+            "the network's outputs are nan/inf, so training diverged; lower the learning rate "
+            "and train again."
+        )
+    low, high = float(np.min(values)), float(np.max(values))
     if low < 0 or high > 1:
         raise ValueError(
             f"plot_decision_boundary: predict returned values from {low:.3g} to {high:.3g}, "
@@ -154,7 +161,8 @@ def _check_digits(images, labels, predictions) -> None:
 
 def plot_digits(images, labels, predictions=None, n_cols: int = 8, n_rows: int = 2):
     """A grid of 28x28 digits from ``images (N, 784)``, titled with their labels
-    (and predictions, in red when wrong). Returns the figure."""
+    (and predictions, in red when wrong). With ``labels=None`` the titles show the predictions
+    alone (or nothing, without predictions either). Returns the figure."""
     _check_digits(images, labels, predictions)
     n = min(len(images), n_cols * n_rows)
     size = min(1.3, FULL_WIDTH / n_cols)  # inches per digit; a wide grid shrinks to the column
@@ -164,9 +172,11 @@ def plot_digits(images, labels, predictions=None, n_cols: int = 8, n_rows: int =
         if i >= n:
             continue
         ax.imshow(np.asarray(images[i]).reshape(28, 28), cmap="gray_r")
-        if predictions is None:
+        if predictions is None and labels is not None:
             ax.set_title(f"{int(labels[i])}")
-        else:
+        elif labels is None and predictions is not None:
+            ax.set_title(f"pred {int(predictions[i])}", fontsize=9)
+        elif predictions is not None:
             wrong = int(predictions[i]) != int(labels[i])
             ax.set_title(
                 f"pred {int(predictions[i])}\ntrue {int(labels[i])}",

@@ -24,7 +24,14 @@ import jax
 import jax.numpy as jnp
 
 from ._step_check import checked
-from ._validate import as_array, check_class_labels, check_int, check_key, check_nonempty
+from ._validate import (
+    as_array,
+    check_class_labels,
+    check_int,
+    check_key,
+    check_nonempty,
+    check_number,
+)
 from .batches import _check_batching, batch_indices, check_label_indices
 from .losses import accuracy, softmax_cross_entropy
 from .model import Params, mlp_forward, validate_params
@@ -161,6 +168,7 @@ def train_epoch(
     ``(N, in)``, integer labels ``(N,)`` from 0 to the number of outputs - 1).
     """
     images, labels = _check_data("train_epoch", params, images, labels)
+    check_number("train_epoch", "lr", lr, "0.1")  # jit would refuse a string with a dump
     batch_size = check_int("train_epoch", "batch_size", batch_size, 1, images.shape[0])
     if key is not None:
         check_key("train_epoch", key)  # before jit turns an int seed into an int32 array

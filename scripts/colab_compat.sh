@@ -40,7 +40,8 @@ else
   "${pip[@]}" uninstall --yes nn-from-scratch-jax-helpers 2>/dev/null || true
 fi
 "${pip[@]}" freeze --all > "$work/before.txt"
-.venv/bin/python -m scripts.colab_runtime compare "$work/before.txt"   # every version Colab's
+# Every version Colab's, and every package the course touches there as on Colab.
+.venv/bin/python -m scripts.colab_runtime compare "$work/before.txt" --packages $packages
 
 echo "== 2. The course installed as the first cell does"
 .venv/bin/python -c "import shutil; from scripts.chapters import NOT_SOURCES as skip

@@ -7,6 +7,7 @@ says how to refresh them). This module reads them:
     python -m scripts.colab_runtime check [FREEZE]   # which course requirements FREEZE breaks
     python -m scripts.colab_runtime constraints      # pip constraints that reproduce Colab here
     python -m scripts.colab_runtime compare FREEZE   # where FREEZE's versions differ from Colab's
+        [--packages NAME ...]                        # and which of Colab's it lacks (default: any)
     python -m scripts.colab_runtime record FREEZE PY # after a passing compat run: verified.json
     python -m scripts.colab_runtime python           # Colab's Python version ("3.13")
 
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from scripts.chapters import CHAPTERS, REPO
 
@@ -44,11 +45,12 @@ PLUGINS = ("jax-cuda12-plugin", "jax-cuda12-pjrt", "jax-cuda13-plugin", "libtpu"
 
 def read_freeze(path: Path = FREEZE) -> dict[str, str]:
     """Package -> version from a `pip freeze` listing (``name==1.0`` or ``name @ URL``; for a
-    URL the version is read from the wheel's file name when it has one)."""
+    URL the version is read from the wheel's file name when it has one). Exits, in one line,
+    at a version that is no version (``jax==abc``)."""
     packages = {}
-    for line in path.read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        line = re.sub(r"(^|\s)#.*", "", line).strip()  # a comment, or one at the end of a line
+        if not line:
             continue
         if "==" in line:
             name, version = line.split("==", 1)
@@ -60,6 +62,13 @@ def read_freeze(path: Path = FREEZE) -> dict[str, str]:
             version = wheel.group(1)
         else:
             continue
+        try:
+            Version(version.strip())
+        except InvalidVersion:
+            raise SystemExit(
+                f"{path}, line {number}: {line!r}: {version.strip()!r} is not a version; "
+                "a `pip freeze` line reads name==version: fix the line or freeze again"
+            ) from None
         packages[canonicalize_name(name.strip())] = version.strip()
     return packages
 
@@ -125,6 +134,16 @@ def differences(installed: dict[str, str], colab: dict[str, str]) -> list[str]:
     ]
 
 
+def missing(installed: dict[str, str], colab: dict[str, str], names=None) -> list[str]:
+    """Colab's packages (those of `names`, or all) that `installed` lacks."""
+    wanted = colab if names is None else {canonicalize_name(n) for n in names}
+    return [
+        f"{name} missing (Colab: {colab[name]})"
+        for name in sorted(wanted)
+        if name in colab and name not in installed and not NOT_REPRODUCED.match(name)
+    ]
+
+
 def freeze_digest(path: Path = FREEZE) -> str:
     """Which copy of Colab's list a record was made with."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -141,6 +160,17 @@ def record(installed: dict[str, str], python: str, day: str) -> dict:
     }
 
 
+def listing(parser: argparse.ArgumentParser, path: Path) -> dict[str, str]:
+    """The packages of a `pip freeze` file named on the command line; a missing file, or one
+    without jax, is refused."""
+    if not path.is_file():
+        parser.error(f"{path}: no such file (a `pip freeze` listing, e.g. Colab's)")
+    packages = read_freeze(path)
+    if "jax" not in packages:
+        parser.error(f"{path}: no jax in it; is it a `pip freeze` listing?")
+    return packages
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -149,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("constraints", help="pip constraints reproducing Colab's versions")
     compare = commands.add_parser("compare", help="where a pip-freeze file differs from Colab's")
     compare.add_argument("freeze", type=Path)
+    compare.add_argument(
+        "--packages", nargs="+", help="Colab's packages it must have (default: every one)"
+    )
     save = commands.add_parser("record", help="write verified.json after a passing run")
     save.add_argument("freeze", type=Path, help="pip freeze of the environment that passed")
     save.add_argument("python", help="its Python version")
@@ -163,20 +196,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "record":
         from datetime import date
 
-        verified = record(read_freeze(args.freeze), args.python, date.today().isoformat())
+        verified = record(listing(parser, args.freeze), args.python, date.today().isoformat())
         VERIFIED.write_text(json.dumps(verified, indent=2) + "\n")
         print(f"{VERIFIED.relative_to(REPO)}: {len(verified['chapters'])} chapters verified")
         return 0
+    packages = listing(parser, args.freeze)
     if args.command == "compare":
-        different = differences(read_freeze(args.freeze), read_freeze())
+        colab = read_freeze()
+        different = differences(packages, colab) + missing(packages, colab, args.packages)
         for line in different:
             print("NOT COLAB'S", line)
         return 1 if different else 0
-    if not args.freeze.is_file():
-        parser.error(f"{args.freeze}: no such file (a `pip freeze` listing, e.g. Colab's)")
-    packages = read_freeze(args.freeze)
-    if "jax" not in packages:
-        parser.error(f"{args.freeze}: no jax in it; is it a `pip freeze` listing?")
     problems = broken(packages, course_requirements())
     for problem in problems:
         print("BREAKS", problem)

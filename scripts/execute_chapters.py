@@ -44,6 +44,8 @@ def chapter_paths(names: list[str]) -> list[Path]:
         return [p.with_suffix(".ipynb") for p in SOURCES]
     paths = []
     for name in names:
+        if Path(name).parent != Path(".") and Path(name).resolve().parent != CHAPTERS_DIR:
+            sys.exit(f"{name}: not in {CHAPTERS_DIR}; name a chapter by its name, e.g. 01_xor")
         path = CHAPTERS_DIR / f"{Path(name).stem}.ipynb"
         if not path.with_suffix(".md").is_file():
             sys.exit(f"no chapter {name!r}; the chapters are: {', '.join(p.stem for p in SOURCES)}")

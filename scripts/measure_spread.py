@@ -30,12 +30,8 @@ Exit status 1 when any cell needs attention.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -47,6 +43,7 @@ from scripts.execute_chapters import (
     kernel_environment,
     without_kernel_paths,
 )
+from scripts.spread_runs import jax_version, kernel_python, saved_runs
 from verification import settings
 from verification.nbval_plugin import (
     KINDS,
@@ -69,37 +66,6 @@ VARIANTS = {  # name: (XLA_FLAGS, CPUs the kernel may use)
     ),
     "one_core": ("", {0}),
 }
-
-
-def jax_version(python: str | None) -> str:
-    """The jax version a kernel on `python` (None: this interpreter) imports."""
-    code = "import importlib.metadata as m; print(m.version('jax'))"
-    return subprocess.run(
-        [python or sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
-@contextlib.contextmanager
-def kernel_python(python: str | None):
-    """Kernels named python3 started inside this block run on `python` (None: the default)."""
-    if python is None:
-        yield
-        return
-    saved = os.environ.get("JUPYTER_PATH")
-    with tempfile.TemporaryDirectory() as folder:
-        spec = Path(folder) / "kernels" / "python3"
-        spec.mkdir(parents=True)
-        argv = [str(Path(python).absolute()), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-        (spec / "kernel.json").write_text(
-            json.dumps({"argv": argv, "display_name": "Python 3", "language": "python"})
-        )
-        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [folder, saved]))
-        try:
-            yield
-        finally:
-            os.environ.pop("JUPYTER_PATH")
-            if saved is not None:
-                os.environ["JUPYTER_PATH"] = saved
 
 
 def run(path: Path, variant: str, python: str | None, nb=None):
@@ -142,12 +108,14 @@ def measure(
     variants: list[str],
     python: str | None = None,
     save: Path | None = None,
-    load: list[Path] = (),
+    loaded: list = (),
 ) -> list[dict]:
+    """One row per code cell of the chapter at `path`: its spread across the stored outputs,
+    the runs of `variants` and the `loaded` runs (notebooks, of as many code cells)."""
     stored = nbformat.read(path, as_version=4)
     runs = {"stored": cell_texts(stored)}
     other_jax = set()  # runs on another jax than the pinned one
-    notebooks = [nbformat.read(p, as_version=4) for p in load if p.name.startswith(path.stem)]
+    notebooks = list(loaded)
     for name in variants:
         print(f"  {path.stem}: variant {name} ...", file=sys.stderr, flush=True)
         nb = run(path, name, python)
@@ -202,7 +170,7 @@ def measure(
     return rows
 
 
-def main() -> None:
+def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("chapters", nargs="*", help="chapter names (default: all)")
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=list(VARIANTS))
@@ -213,12 +181,26 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="also write every row to this file")
     parser.add_argument("--all-cells", action="store_true", help="list exact cells too")
-    args = parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(argv)
     check_pinned_environment()
+    paths = chapter_paths(args.chapters)
+    loaded = saved_runs(paths, args.load)
+    alone = [path.stem for path in paths if not args.variants and not loaded[path]]
+    if alone:
+        sys.exit(
+            f"no run to compare with the stored outputs of {', '.join(alone)}: name variants "
+            f"after --variants ({', '.join(VARIANTS)}) or --load saved runs of it"
+        )
+    if args.python:
+        jax_version(args.python)  # an interpreter that cannot run is refused before any run
     rows = [
         row
-        for path in chapter_paths(args.chapters)
-        for row in measure(path, args.variants, args.python, args.save, args.load)
+        for path in paths
+        for row in measure(path, args.variants, args.python, args.save, loaded[path])
     ]
     runs = sorted({name for row in rows for name in row["runs"]} - {"stored"})
     print(f"runs: stored outputs, {', '.join(runs)}")

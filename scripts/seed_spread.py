@@ -19,7 +19,8 @@ import sys
 import nbformat
 
 from scripts.execute_chapters import chapter_paths, check_pinned_environment
-from scripts.measure_spread import jax_version, run
+from scripts.measure_spread import run
+from scripts.spread_runs import jax_version
 from verification.spread import cell_texts
 
 SEED_LINE = re.compile(r"^SEED = \d+", re.MULTILINE)
@@ -35,16 +36,22 @@ def with_seed(path, seed: int):
     return nb
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("chapter", help="a chapter name, e.g. 11_cnn")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--grep", default="accuracy", help="the printed lines to list (regex)")
     parser.add_argument("--python", help="run the kernels on this interpreter (another jax)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    try:
+        pattern = re.compile(args.grep)
+    except re.error as exc:
+        parser.error(
+            f"--grep {args.grep!r} is not a regular expression ({exc}); "
+            "escape special characters with a backslash, e.g. --grep 'accuracy \\('"
+        )
     check_pinned_environment()
     (path,) = chapter_paths([args.chapter])
-    pattern = re.compile(args.grep)
     print(f"{path.stem} on jax {jax_version(args.python)}")
     for seed in args.seeds:
         nb = run(path, "default", args.python, with_seed(path, seed))

@@ -37,7 +37,12 @@ def find_chapters(names: list[str]) -> list[Path]:
     chosen = []
     for name in names:
         path = Path(name)
-        if path.suffix == ".ipynb" and path.is_file():
+        if path.suffix in (".ipynb", ".md") and not path.is_file():  # not the repository's one
+            raise SystemExit(
+                f"No such file {name!r}: name a chapter by its number (01), its name (01_xor) "
+                "or the path of a notebook that exists."
+            )
+        if path.suffix == ".ipynb":
             chosen.append(path.resolve())
             continue
         stem = path.name.removesuffix(".ipynb")

@@ -54,10 +54,24 @@ NUMPY_HINT = (
 )
 
 
+def _traced_integer(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from a traced integer argument used where Python needs an int:
+    a shape, a slice bound, ``range``, ``scan``'s ``length``."""
+    text = str(exc)
+    if isinstance(exc, jax.errors.TracerIntegerConversionError):
+        return True
+    if isinstance(exc, TypeError) and "Shapes must be" in text:
+        return True
+    if isinstance(exc, IndexError) and "static start/stop/step" in text:
+        return True
+    return isinstance(exc, jax.errors.ConcretizationTypeError) and (
+        "concrete `int`" in text or any(f"shape {t}[]" in text for t in ("int32", "int64"))
+    )
+
+
 def raised(call: str, exc: BaseException) -> str:
     """The message for an answer that raised ``exc``: its error as a hint."""
-    shape_from_tracer = isinstance(exc, TypeError) and "Shapes must be" in str(exc)
-    if isinstance(exc, jax.errors.TracerIntegerConversionError) or shape_from_tracer:
+    if _traced_integer(exc):
         return f"{call} raised {type(exc).__name__}: {INT_IN_PYTHON_HINT}"
     if isinstance(exc, jax.errors.TracerArrayConversionError):
         return f"{call} raised {type(exc).__name__}: {NUMPY_HINT}"
@@ -144,5 +158,14 @@ def check_function(
 ) -> CheckResult:
     """Call ``fn(*args)`` and ``reference(*args)`` for each ``args`` in ``cases`` and report
     the first input where they differ."""
+    if (
+        not isinstance(cases, (list, tuple))
+        or not cases
+        or not all(isinstance(args, tuple) for args in cases)
+    ):
+        raise Problem(
+            f"check_function's cases should be a non-empty list of argument tuples, such as "
+            f"[(x1,), (x2,)] for a function of one argument; got {describe(cases)}"
+        )
     run_cases(name, fn, reference, cases, atol, rtol)
     return passed(f"{name} matches the reference on all {len(cases)} test inputs.")

@@ -15,7 +15,7 @@ from .answers import call_answer, expect_close, raised, require_callable, run_ca
 from .compare import compare, shapes_match
 from .core import CheckResult, Problem, check, passed
 from .describe import describe, fmt
-from .library_use import library_problem
+from .library_use import library_problem, wrapper_problem
 
 _ACTIVATION_CASES = [
     (jnp.array([-3.0, -0.5, 0.0, 0.5, 3.0]),),
@@ -106,6 +106,7 @@ def check_init(init: Callable) -> CheckResult:
     draw with the layer's key from ``jax.random.split(key, len(sizes) - 1)``, ``b`` is zeros.
     Any sequence of pairs is accepted (a list of tuples, a list of lists, a tuple of tuples)."""
     require_callable(init, "init")
+    wrapper_problem("init", init, init_mlp, "helpers.init_mlp")
     cases = [(7, [2, 16, 1], 0.1), (8, [3, 4, 5, 2], 1.0), (9, [5, 3], 0.5)]
     for seed, sizes, scale in cases:
         call = f"init(jax.random.key({seed}), {sizes}, scale={scale})"
@@ -154,6 +155,7 @@ def check_forward(forward: Callable) -> CheckResult:
     """Exercise ex-02-forward: ``forward(params, x)`` equals ``helpers.mlp_forward`` (ReLU
     hidden layers, linear output) for networks of any depth, on one example and on a batch."""
     require_callable(forward, "forward")
+    wrapper_problem("forward", forward, mlp_forward, "helpers.mlp_forward")
     cases = _forward_cases()
     for description, params, x in cases:
         call = f"forward on {description}"

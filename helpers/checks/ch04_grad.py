@@ -15,7 +15,8 @@ from ..losses import binary_cross_entropy_with_logits
 from ..model import init_mlp, mlp_forward
 from .answers import check_function, expect_close, require_answer, run_cases
 from .core import CheckResult, Problem, check, passed
-from .describe import Shown, describe, is_number_array
+from .describe import Shown, describe, is_number_array, unshown
+from .tracing import equation_count
 
 
 def as_layers(value: Any, name: str) -> list:
@@ -53,6 +54,12 @@ def check_weight_grads(grads: Any) -> CheckResult:
             "argument does argnums pick?"
         )
     expected = jax.grad(_loss_xyp, argnums=2)(X, y, params)
+    if isinstance(grads, tuple) and len(grads) == 1 and isinstance(grads[0], (list, tuple)):
+        raise Problem(
+            "grads is a tuple of one gradient: a tuple argnums, such as argnums=(2,), makes "
+            "jax.grad return one gradient per argument it names, in a tuple. Take grads[0], "
+            "or write argnums=2"
+        )
     grads = as_layers(grads, "grads")
     expect_close("grads", grads, expected, atol=1e-5, rtol=1e-5, returned=False)
     return passed("grads is right.")
@@ -109,6 +116,18 @@ def _norms_hint(got: Any, expected: jax.Array) -> str | None:
     return None
 
 
+def _program_sizes(fn: Callable, loss_fn: Callable, params: Any, X: Any, y: Any) -> tuple:
+    """The size of ``fn``'s traced program for batches of 2 and 4; empty for an answer JAX
+    cannot trace (its values were checked already)."""
+    try:
+        return tuple(
+            equation_count(lambda p, a, b: fn(loss_fn, p, a, b), params, X[:n], y[:n])
+            for n in (2, 4)
+        )
+    except Exception:
+        return ()
+
+
 def _norm_cases() -> list[tuple]:
     def bce(params: Any, x: jax.Array, y: jax.Array) -> jax.Array:
         return binary_cross_entropy_with_logits(mlp_forward(params, x)[:, 0], y)
@@ -143,4 +162,12 @@ def check_per_example_grad_norms(fn: Callable) -> CheckResult:
     run_cases(
         "per_example_grad_norms", fn, _grad_norms, cases, atol=1e-5, rtol=1e-4, hint=_norms_hint
     )
+    sizes = _program_sizes(fn, *unshown(cases[0]))
+    if sizes and sizes[1] > sizes[0]:
+        raise Problem(
+            "per_example_grad_norms gives the right values, but it handles one example at a "
+            f"time in a Python loop (its traced program grows with the batch: {sizes[0]} "
+            f"operations for 2 examples, {sizes[1]} for 4): use jax.vmap(jax.grad(...)), as "
+            "the exercise asks"
+        )
     return passed(f"per_example_grad_norms matches the reference on all {len(cases)} inputs.")

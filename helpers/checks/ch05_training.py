@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from typing import Any
@@ -110,10 +111,11 @@ def check_weight_decay_update(fn: Callable) -> CheckResult:
     require_callable(fn, "sgd_weight_decay")
     cases = _decay_cases()
     for args in cases:
-        plain = unshown(args)
+        # A copy of the containers, read before the call: an answer may update params in place.
+        plain = jax.tree_util.tree_map(lambda leaf: leaf, unshown(args))
+        expected = _decayed(*plain)
         call = f"sgd_weight_decay({', '.join(fmt(a) for a in args)})"
         got = as_layers(call_answer(call, fn, args), f"what {call} returned")
-        expected = _decayed(*plain)
         shapes_ok = len(got) == len(expected) and all(
             is_number_array(g) and jnp.shape(g) == jnp.shape(e)
             for pair_g, pair_e in zip(got, expected, strict=True)
@@ -198,8 +200,9 @@ def check_largest_stable_rate(fn: Callable) -> CheckResult:
     grids = _grids()
     for grid in grids:
         call = f"largest_stable_rate({grid.label})"
-        got = call_answer(call, fn, (grid,))
         expected = _largest_stable_rate(grid.value)
+        # The answer gets its own copy: one that changes the dict must not change the check's.
+        got = call_answer(call, fn, (copy.deepcopy(grid.value),))
         if is_number_array(got) and jnp.ndim(got) == 0 and _as_key(got, grid.value) == expected:
             continue
         raise Problem(f"{call}: expected {expected:g}; {_rate_problem(got, grid.value)}")

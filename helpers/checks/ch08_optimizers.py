@@ -76,7 +76,11 @@ def check_rmsprop_update(fn: Callable) -> CheckResult:
     layers = [(_f32([[1.0, 2.0]]), _f32([0.0, -1.0]))]
     layer_grads = [(_f32([[0.5, -0.5]]), _f32([2.0, 1e-3]))]
     layer_state = [(_f32([[0.1, 0.1]]), _f32([3.0, 0.0]))]
-    cases = [(p, g, zeros, 0.1), (p, g, s, 0.01), (layers, layer_grads, layer_state, 0.5)]
+    cases = [  # the defaults, then decay and eps given: an answer must use its arguments
+        (p, g, zeros, 0.1),
+        (p, g, s, 0.01, 0.5, 1e-3),
+        (layers, layer_grads, layer_state, 0.5, 0.99, 1e-2),
+    ]
     tolerances = {"atol": 1e-6, "rtol": 1e-5, "names": ("new_params", "new_state")}
     try:
         run_cases("rmsprop_update", fn, _rmsprop_reference, cases, **tolerances)

@@ -20,6 +20,7 @@ from .ch10_models import model as _model
 from .compare import compare
 from .core import CheckResult, Problem, check, passed
 from .describe import describe, is_params
+from .library_use import refers_to
 
 
 def _variable_leaves(result: Any) -> str | None:
@@ -113,6 +114,18 @@ def _transformation(fn: Callable, beta: float) -> Any:
             "optax.GradientTransformation(init, update) made of your two functions"
         )
     return tx
+
+
+def _optax_problem(fn: Callable, tx: Any) -> None:
+    """Refuse Optax's own velocity (``optax.trace``), right by construction."""
+    import optax  # chapter 10's library, imported when its check runs
+
+    library = [getattr(part, "__module__", "") or "" for part in (tx.init, tx.update)]
+    if any(m.split(".")[0] == "optax" for m in library) or refers_to(fn, optax.trace):
+        raise Problem(
+            "scale_by_velocity returns Optax's own transformation (optax.trace computes this "
+            "velocity): write init and update yourself, the exercise is to build it"
+        )
 
 
 def _update_pair(result: Any, call: str) -> tuple[Any, Any]:
@@ -221,6 +234,7 @@ def check_scale_by_velocity(fn: Callable) -> CheckResult:
         )
         theirs = optax.apply_updates(theirs, updates)
     expect_close(f"params after {len(gradients)} steps with {call}", theirs, ours, 1e-6, 1e-5)
+    _optax_problem(fn, _transformation(fn, beta))
     return passed(
         "scale_by_velocity gives chapter 8's velocity for beta 0.9 and 0.5, and chained "
         "with optax.scale(-lr) it follows helpers.momentum_update, also under jax.jit."

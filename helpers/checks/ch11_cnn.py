@@ -14,6 +14,7 @@ from .answers import call_answer, require_callable
 from .compare import compare
 from .core import CheckResult, Problem, check, passed
 from .describe import Shown, is_number_array
+from .tracing import primitive_names
 
 _CLOSE = {"atol": 1e-4, "rtol": 1e-4}  # float32 sums added in another order
 
@@ -21,6 +22,23 @@ _CLOSE = {"atol": 1e-4, "rtol": 1e-4}  # float32 sums added in another order
 def _shape(got: Any) -> tuple | None:
     """The shape of an array answer; ``None`` for anything else (a ragged list ...)."""
     return np.shape(got) if is_number_array(got) else None
+
+
+def _calls_lax(fn: Callable, args: tuple, primitive: str) -> bool:
+    """Whether ``fn(*args)`` (the last argument a static integer) computes with ``primitive``.
+    An answer JAX cannot trace (written with NumPy) cannot be calling it."""
+    *arrays, number = args
+    try:
+        return primitive in primitive_names(lambda *a: fn(*a, number), *arrays)
+    except Exception:
+        return False
+
+
+def _lax_problem(name: str, lax_name: str, how: str) -> Problem:
+    return Problem(
+        f"{name} gives the right values, but it calls {lax_name}, the operation the check "
+        f"compares with: write it with {how}, the exercise is to build it"
+    )
 
 
 def _conv_reference(x: jax.Array, w: jax.Array, stride: int) -> jax.Array:
@@ -81,6 +99,11 @@ def check_conv2d_valid(fn: Callable) -> CheckResult:
         problem = compare(got, _conv_reference(x.value, w.value, stride), **_CLOSE)
         if problem:
             raise Problem(f"{call}: {problem}")
+    x, w = _arrays(0, *cases[0][:2])
+    if _calls_lax(fn, (x.value, w.value, 1), "conv_general_dilated"):
+        raise _lax_problem(
+            "conv2d_valid", "jax.lax.conv_general_dilated", "jnp only (windows or im2col)"
+        )
     return passed(
         f"conv2d_valid equals jax.lax.conv_general_dilated (VALID) on all {len(cases)} "
         "shapes and strides."
@@ -130,6 +153,11 @@ def check_max_pool_size(fn: Callable) -> CheckResult:
         problem = compare(got, _pool_reference(x.value, size), **_CLOSE)
         if problem:
             raise Problem(f"{call}: {problem}")
+    x = jax.random.normal(jax.random.key(10), cases[0][0])
+    if _calls_lax(fn, (x, 2), "reduce_window_max") or _calls_lax(fn, (x, 2), "reduce_window"):
+        raise _lax_problem(
+            "max_pool_size", "jax.lax.reduce_window", "jnp (a reshape, or slices, and a maximum)"
+        )
     return passed(
         f"max_pool_size equals jax.lax.reduce_window's maximum on all {len(cases)} shapes "
         "and sizes."

@@ -1,4 +1,5 @@
-"""Which ready-made functions of ``jax.nn`` (or ``jax.scipy.special``) an answer calls.
+"""Which ready-made functions an answer calls: those of ``jax.nn`` (or ``jax.scipy.special``),
+read from its traced program, and the course's own (:func:`refers_to`), read from its code.
 
 An exercise that asks to build ReLU, a sigmoid or log softmax must refuse ``jax.nn``'s own,
 whose values are right by construction. The primitives alone cannot tell ``jax.nn.relu`` from
@@ -9,11 +10,14 @@ record them).
 
 from __future__ import annotations
 
+import inspect
+import types
 from collections.abc import Callable
 from typing import Any
 
 import jax
 
+from .core import Problem
 from .tracing import _sub_jaxprs
 
 # Where JAX's ready-made versions live: an exercise that asks to build one refuses them.
@@ -77,3 +81,51 @@ def library_problem(name: str, fn: Callable, args: tuple, how: str) -> str | Non
         f"{name} gives the right values, but it calls {calls[0]}: write it with {how}, "
         f"not {calls[0]}: the exercise is to build it"
     )
+
+
+def _code_names(fn: Any) -> tuple[set[str], dict[str, Any], list[Any]]:
+    """The global and attribute names ``fn``'s code uses (nested functions included), its
+    globals, and the values its closure holds."""
+    fn = inspect.unwrap(getattr(fn, "func", fn))  # functools.partial, jax.jit
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return set(), {}, []
+    names: set[str] = set()
+    codes = [code]
+    while codes:
+        current = codes.pop()
+        names.update(current.co_names)
+        codes.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
+    cells = [cell.cell_contents for cell in fn.__closure__ or () if _filled(cell)]
+    return names, fn.__globals__, cells
+
+
+def _filled(cell: Any) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018 (an empty cell raises)
+    except ValueError:
+        return False
+    return True
+
+
+def refers_to(fn: Any, target: Callable) -> bool:
+    """Whether ``fn``'s own code names ``target`` (``init_mlp``, ``helpers.init_mlp``, or through
+    its closure): a thin wrapper around the ready-made function an exercise asks to write."""
+    if fn is target:
+        return True
+    names, globals_, cells = _code_names(fn)
+    if any(value is target for value in cells) or any(globals_.get(n) is target for n in names):
+        return True
+    modules = [globals_.get(n) for n in names] + cells
+    name = getattr(target, "__name__", "")
+    return name in names and any(getattr(m, name, None) is target for m in modules)
+
+
+def wrapper_problem(name: str, fn: Any, target: Callable, shown: str) -> None:
+    """Raise a :class:`Problem` when ``fn`` calls ``target`` (shown as ``shown``), the function
+    its exercise asks to write."""
+    if refers_to(fn, target):
+        raise Problem(
+            f"{name} calls {shown}, the function the exercise asks you to write: write its "
+            "body yourself (the check compares your result with it)"
+        )

@@ -94,6 +94,16 @@ def primitive_names(fn: Callable, *args: Any) -> set[str]:
     return names
 
 
+def equation_count(fn: Callable, *args: Any) -> int:
+    """How many equations ``jax.make_jaxpr(fn)(*args)`` holds, nested ones included: a Python
+    loop over a batch makes it grow with the batch, ``jax.vmap`` does not."""
+
+    def count(jaxpr: Any) -> int:
+        return sum(1 + sum(count(inner) for inner in _sub_jaxprs(eqn)) for eqn in jaxpr.eqns)
+
+    return count(jax.make_jaxpr(fn)(*args).jaxpr)
+
+
 class _ReluNetwork:
     """Follows which values depend on the input and counts ReLU units; ``problem`` says what
     in the computation is not part of a network of ReLU units with a linear output."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import shutil
 import sys
 import tempfile
@@ -26,12 +27,19 @@ from scripts.student_copy import find_chapters
 def submissions(names: list[str]) -> tuple[list[tuple[str, Path]], list[str]]:
     """(name, path) of each submission: a file as named (whatever its type: a file that is
     not a notebook fails with a message), named by its file name, or every .ipynb inside a
-    folder, named by its path in the folder; and the other files found in those folders."""
+    folder, named by its path in the folder; and the other files found in those folders.
+    A path that does not exist is refused, named, before anything is graded."""
+    absent = [name for name in names if not Path(name).exists()]
+    if absent:
+        raise SystemExit(
+            f"grade: no such submission: {', '.join(absent)}; "
+            "give .ipynb files or folders of them that exist."
+        )
     found, skipped = [], []
     for name in names:
         path = Path(name)
         if not path.is_dir():
-            found.append((path.name, path))  # a missing file fails with a message
+            found.append((path.name, path))  # a file that is no notebook fails with a message
             continue
         for inner in sorted(path.rglob("*")):
             if ".ipynb_checkpoints" in inner.parts or not inner.is_file():
@@ -48,6 +56,14 @@ def submissions(names: list[str]) -> tuple[list[tuple[str, Path]], list[str]]:
     return unique, skipped
 
 
+def positive(text: str) -> float:
+    """A number above 0, and finite (not nan or inf): a limit."""
+    number = float(text)
+    if not 0 < number < math.inf:
+        raise argparse.ArgumentTypeError(f"{text} is not a finite number above 0")
+    return number
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("chapter", help="the chapter: 05, 05_training or its path")
@@ -56,17 +72,17 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=1, help="submissions run at once (1)")
     defaults = Limits()
     parser.add_argument(
-        "--cell-timeout", type=float, default=defaults.cell_s, help="seconds per cell (120)"
+        "--cell-timeout", type=positive, default=defaults.cell_s, help="seconds per cell (120)"
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=positive,
         default=defaults.submission_s,
         help="seconds per submission (600)",
     )
     parser.add_argument(
         "--memory-gb",
-        type=float,
+        type=positive,
         default=defaults.memory_bytes / 2**30,
         help="address space of a submission's kernel, in GiB (8)",
     )

@@ -46,7 +46,6 @@ def init_reference(key, sizes, scale):
             lambda *args: tuple(tuple(layer) for layer in init_reference(*args)),
             id="tuple-of-lists",
         ),
-        pytest.param(lambda key, sizes, scale: init_mlp(key, sizes, scale), id="helper"),
     ],
 )
 def test_init_accepts_any_sequence_of_pairs(expect, init):
@@ -151,14 +150,36 @@ def test_init_accepts_what_mlp_forward_accepts(make):
         runs = True
     except ValueError:
         runs = False
-    assert bool(checks.check_init(lambda *args: make(init_mlp(*args)))) is runs
+    assert bool(checks.check_init(lambda *args: make(init_reference(*args)))) is runs
+
+
+@pytest.mark.parametrize(
+    "check, answer, shown",
+    [
+        pytest.param(
+            checks.check_init, lambda k, s, sc: init_mlp(k, s, scale=sc), "init_mlp", id="init"
+        ),
+        pytest.param(
+            checks.check_init,
+            jax.jit(lambda k, s, sc: init_mlp(k, s, scale=sc), static_argnums=(1, 2)),
+            "init_mlp",
+            id="init-jitted",
+        ),
+        pytest.param(checks.check_forward, mlp_forward, "mlp_forward", id="forward-itself"),
+        pytest.param(
+            checks.check_forward, lambda p, x: 1.0 * mlp_forward(p, x), "mlp_forward", id="forward"
+        ),
+    ],
+)
+def test_a_wrapper_around_the_helper_it_rebuilds_is_refused(expect, check, answer, shown):
+    expect(check(answer), False, f"calls helpers.{shown}, the function the exercise asks")
 
 
 # ex-02-forward ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("forward", [forward_reference, mlp_forward])
-def test_forward_accepts_reference_and_helper(expect, forward):
+@pytest.mark.parametrize("forward", [forward_reference, jax.jit(forward_reference)])
+def test_forward_accepts_reference_and_jitted(expect, forward):
     expect(
         checks.check_forward(forward), True, "matches helpers.mlp_forward on all 3 test networks"
     )
@@ -193,13 +214,13 @@ def forward_no_hidden_bias(params, x):
         ),
         pytest.param(forward_no_hidden_bias, "3-4-5-2 network", id="no-hidden-bias"),
         pytest.param(
-            lambda params, x: jax.nn.sigmoid(mlp_forward(params, x)),
+            lambda params, x: jax.nn.sigmoid(forward_reference(params, x)),
             "2-16-1 network on one example",
             id="sigmoid",
         ),
         pytest.param(lambda params, x: params[5], "raised IndexError", id="raises"),
         pytest.param(
-            lambda params, x: [mlp_forward(params, x)],
+            lambda params, x: [forward_reference(params, x)],
             "return one array, not a Python list of 1 arrays",
             id="list",
         ),

@@ -62,6 +62,10 @@ WRONG_GRADS = {
         lambda: jax.tree_util.tree_leaves(weight_grads(params())),
         ["grads should be a list of (W, b) pairs", "not a Python list of 4 arrays"],
     ),
+    "tuple-argnums": (
+        lambda: jax.grad(loss_xyp, argnums=(2,))(*helpers.xor_data(), params()),
+        ["grads is a tuple of one gradient", "Take grads[0], or write argnums=2"],
+    ),
     "one-layer": (
         lambda: weight_grads(params())[:1],
         ["grads: it should be a list of 2 (W, b) layers, not a list of 1 (W, b) layers"],
@@ -151,9 +155,25 @@ def norms_by_vmap(loss_fn, params, X, y):
 NORMS_RIGHT = "Correct: per_example_grad_norms matches the reference on all 2 inputs."
 
 
-@pytest.mark.parametrize("answer", [norms_by_loop, norms_by_vmap], ids=["loop", "vmap"])
-def test_per_example_check_accepts_loop_and_vmap(expect, answer):
+def norms_by_lax_map(loss_fn, params, X, y):  # a compiled loop: its program does not grow
+    one = lambda xt: global_norm(jax.grad(loss_fn)(params, xt[0][None], xt[1][None]))  # noqa: E731
+    return jax.lax.map(one, (X, y))
+
+
+@pytest.mark.parametrize("answer", [norms_by_vmap, norms_by_lax_map], ids=["vmap", "lax-map"])
+def test_per_example_check_accepts_vmap(expect, answer):
     expect(checks.check_per_example_grad_norms(answer), True, NORMS_RIGHT)
+
+
+@pytest.mark.parametrize("answer", [norms_by_loop, jax.jit(norms_by_loop, static_argnums=0)])
+def test_per_example_check_refuses_a_python_loop(expect, answer):
+    expect(
+        checks.check_per_example_grad_norms(answer),
+        False,
+        "gives the right values, but it handles one example at a time in a Python loop",
+        "operations for 2 examples",
+        "use jax.vmap(jax.grad(...))",
+    )
 
 
 def full_batch_norm(loss_fn, params, X, y):

@@ -196,3 +196,22 @@ def first_unstable(histories):
 )
 def test_stable_rate_check_rejects_wrong_answers(expect, answer, fragments):
     expect(checks.check_largest_stable_rate(answer), False, *fragments)
+
+
+def test_an_update_in_place_is_judged_by_its_values(expect):
+    def in_place(params, grads, lr, wd):  # a list is updated in place (a tuple cannot be)
+        params = params if isinstance(params, list) else list(params)
+        for i, ((W, b), (gW, gb)) in enumerate(zip(params, grads, strict=True)):
+            params[i] = (W - lr * (gW + wd * W), b - lr * gb)
+        return params
+
+    expect(checks.check_weight_decay_update(in_place), True, DECAY_RIGHT)
+
+
+def test_a_rate_answer_that_empties_the_dict_is_judged_on_the_grid_it_was_given(expect):
+    def popping(histories):
+        stable = largest_stable(histories)
+        histories.clear()
+        return stable
+
+    expect(checks.check_largest_stable_rate(popping), True, RATE_RIGHT)

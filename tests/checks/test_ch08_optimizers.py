@@ -113,6 +113,15 @@ def test_rmsprop_check_accepts_optax_form_and_names_it(expect):
     )
 
 
+@pytest.mark.parametrize("ignored", ["decay", "eps"])
+def test_rmsprop_check_refuses_an_answer_that_ignores_decay_or_eps(expect, ignored):
+    def answer(params, grads, state, lr, decay=0.9, eps=1e-8):  # one argument fixed inside
+        fixed = {"decay": decay, "eps": eps, ignored: {"decay": 0.9, "eps": 1e-8}[ignored]}
+        return rmsprop(params, grads, state, lr, **fixed)
+
+    expect(checks.check_rmsprop_update(answer), False, "rmsprop_update(", "expected")
+
+
 def test_rmsprop_check_tells_the_two_forms_apart():
     # The test inputs include an s close to eps, where the forms differ: the check's
     # cases can tell them apart (so the note above is given only to the optax form).

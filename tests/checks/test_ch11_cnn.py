@@ -151,3 +151,33 @@ def _ceil_pool(x, size):  # keeps the partial blocks at the edges
 )
 def test_pool_check_rejects_wrong_answers_with_a_hint(expect, answer, fragment):
     expect(checks.check_max_pool_size(answer), False, fragment)
+
+
+def lax_conv(x, w, stride):
+    numbers = ("NHWC", "HWIO", "NHWC")
+    return jax.lax.conv_general_dilated(x, w, (stride, stride), "VALID", dimension_numbers=numbers)
+
+
+def lax_pool(x, size):
+    window = (1, size, size, 1)
+    return jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, window, window, "VALID")
+
+
+def nnx_pool(x, size):
+    from flax import nnx
+
+    return nnx.max_pool(x, (size, size), strides=(size, size))
+
+
+@pytest.mark.parametrize(
+    "check, answer, fragment",
+    [
+        pytest.param(
+            checks.check_conv2d_valid, lax_conv, "jax.lax.conv_general_dilated", id="conv"
+        ),
+        pytest.param(checks.check_max_pool_size, lax_pool, "jax.lax.reduce_window", id="pool"),
+        pytest.param(checks.check_max_pool_size, nnx_pool, "jax.lax.reduce_window", id="nnx-pool"),
+    ],
+)
+def test_the_operation_the_check_compares_with_is_refused(expect, check, answer, fragment):
+    expect(check(answer), False, f"gives the right values, but it calls {fragment}")

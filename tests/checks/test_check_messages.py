@@ -22,7 +22,13 @@ def test_a_check_called_with_a_missing_argument_says_how_it_is_called(expect):
 def test_a_traced_integer_argument_points_to_static_argnums():
     from helpers.checks.answers import raised
 
-    for answer in (lambda x, n: jnp.zeros(n) + x, lambda x, n: sum(x for _ in range(n))):
+    answers = (
+        lambda x, n: jnp.zeros(n) + x,  # a shape
+        lambda x, n: sum(x for _ in range(n)),  # range()
+        lambda x, n: jax.lax.scan(lambda c, _: (c + x, c), x, length=n)[1],  # scan's length
+        lambda x, n: jnp.ones(8)[:n] * x,  # a slice bound
+    )
+    for answer in answers:
         try:
             jax.jit(answer)(1.0, 3)
         except Exception as exc:  # noqa: BLE001 - whichever error JAX raises for it
@@ -51,3 +57,13 @@ def test_a_network_jax_cannot_trace_is_described_in_a_sentence(expect):
         "gives the right outputs, but it cannot be traced by JAX (TracerArrayConversionError)",
         "write it with jnp operations",
     )
+
+
+def test_check_function_says_how_its_cases_are_written(expect):
+    for cases in ([], jnp.ones((2, 3)), [jnp.ones(3)]):
+        expect(
+            checks.check_function("f", jnp.sin, jnp.sin, cases),
+            False,
+            "check_function's cases should be a non-empty list of argument tuples",
+        )
+    expect(checks.check_function("f", jnp.sin, jnp.sin, [(jnp.ones(3),)]), True)

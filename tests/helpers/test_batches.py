@@ -74,20 +74,58 @@ def _epoch_with_key(key):
     return train_epoch(params, images, labels, 0.1, 4, key)
 
 
-@pytest.mark.parametrize(
-    "name, call",
-    [
-        ("make_batches", lambda key: make_batches(jnp.ones((16, 2)), jnp.arange(16), 4, key)),
-        ("batch_indices", lambda key: batch_indices(16, 4, key)),
-        (
-            "scan_epoch",
-            lambda key: scan_epoch(
-                lambda s, x, y: (s, (0.0, 0.0)), 0.0, jnp.ones((16, 2)), jnp.arange(16), 4, key
-            ),
+TAKING_A_KEY = [
+    ("make_batches", lambda key: make_batches(jnp.ones((16, 2)), jnp.arange(16), 4, key)),
+    ("batch_indices", lambda key: batch_indices(16, 4, key)),
+    (
+        "scan_epoch",
+        lambda key: scan_epoch(
+            lambda s, x, y: (s, (0.0, 0.0)), 0.0, jnp.ones((16, 2)), jnp.arange(16), 4, key
         ),
-        ("train_epoch", _epoch_with_key),
+    ),
+    ("train_epoch", _epoch_with_key),
+]
+
+
+@pytest.mark.parametrize(
+    "name, call", [*TAKING_A_KEY, ("init_mlp", lambda key: init_mlp(key, [2, 3, 1]))]
+)
+def test_old_style_split_keys_are_refused_with_keys_0(name, call):
+    """jax.random.split(jax.random.PRNGKey(0)) is a (2, 2) uint32 array: a batch of keys."""
+    for keys in (
+        jax.random.split(jax.random.PRNGKey(0)),
+        jax.random.split(jax.random.PRNGKey(0), 3),
+    ):
+        with pytest.raises(
+            TypeError,
+            match=rf"^{name}: key must be one random key, got an array of shape "
+            rf"\({len(keys)}, 2\) of old-style keys .*pass one of them, e\.g\. keys\[0\]\.$",
+        ):
+            call(keys)
+        call(keys[0])  # one of them is fine
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        pytest.param((64, 60000), r"batch_size 60000 is larger than n = 64 .*no batch", id="swap"),
+        pytest.param((40, 64), r"batch_size 64 is larger than n = 40 examples", id="too-big"),
+        pytest.param((100, 0), r"batch_size must be an integer of at least 1, got 0\.", id="0"),
+        pytest.param(
+            (40.0, 8), r"n \(the number .*\) must be an integer .*got 40\.0\.", id="float"
+        ),
+        pytest.param((np.ones((40, 2)), 8), r"n .*got an array of shape \(40, 2\)\.", id="data"),
     ],
 )
+def test_batch_indices_refuses_sizes_that_give_no_epoch(args, message):
+    """Swapped arguments gave an epoch of no step; a batch of 0 a bare ZeroDivisionError."""
+    with pytest.raises(ValueError, match=r"^batch_indices: " + message) as error:
+        batch_indices(*args)
+    assert "\n" not in str(error.value)
+    assert batch_indices(40, 40).shape == (1, 40)  # the largest batch is fine
+
+
+@pytest.mark.parametrize("name, call", TAKING_A_KEY)
 def test_an_int_seed_where_a_key_goes_is_refused_with_the_fix(name, call):
     """The sibling of init_mlp's check: every function that shuffles with a key."""
     with pytest.raises(TypeError, match=rf"^{name}: key must be a JAX random key, got the int 7; "):

@@ -218,3 +218,11 @@ def test_init_mlp_takes_new_and_legacy_keys_and_traced_ones():
     np.testing.assert_array_equal(new[0][0], legacy[0][0])
     jitted = jax.jit(lambda k: init_mlp(k, [2, 3]))(jax.random.key(5))
     np.testing.assert_allclose(jitted[0][0], new[0][0], rtol=1e-6)  # jit may fuse differently
+
+
+@pytest.mark.parametrize("key", [jax.random.key(0), jax.random.PRNGKey(0)], ids=["new", "legacy"])
+def test_init_mlp_with_swapped_arguments_names_the_order(key):
+    """init_mlp([2, 16, 1], key) failed with JAX's "iteration over a 0-d key array"."""
+    with pytest.raises(TypeError, match=r"^init_mlp: sizes is a random key .*swapped; the order "):
+        init_mlp([2, 16, 1], key)
+    assert pytest.raises(TypeError, init_mlp, [2, 16, 1], key).match(r"init_mlp\(key, sizes\)")

@@ -89,3 +89,27 @@ def test_digits_are_labelled_with_classes_not_logits():
 def test_digits_from_logits_are_refused_with_the_fix(args, message):
     with pytest.raises(ValueError, match=message):
         helpers.plot_digits(*args, n_cols=4, n_rows=1)
+
+
+@pytest.mark.parametrize("bad", [jnp.nan, jnp.inf])
+def test_a_boundary_from_a_diverged_network_is_refused(bad):
+    """nan outputs drew a blank plot, with no message."""
+    with pytest.raises(
+        ValueError,
+        match=r"nan or inf at 400 of 400 points: .*nan/inf, so .*"
+        r"diverged; lower the learning rate",
+    ):
+        helpers.plot_decision_boundary(lambda P: jnp.full(len(P), bad), X, y, resolution=20)
+    with pytest.raises(ValueError, match=r"at 1 of 400 points"):
+        helpers.plot_decision_boundary(
+            lambda P: jax.nn.sigmoid(P[:, 0]).at[3].set(bad), X, y, resolution=20
+        )
+
+
+def test_digits_without_labels_are_titled_with_the_predictions():
+    """labels=None was 'NoneType' object is not subscriptable."""
+    images = np.zeros((4, 784), np.float32)
+    fig = helpers.plot_digits(images, None, np.array([7, 1, 2, 3]), n_cols=4, n_rows=1)
+    assert [ax.get_title() for ax in fig.axes] == ["pred 7", "pred 1", "pred 2", "pred 3"]
+    fig = helpers.plot_digits(images, None, n_cols=4, n_rows=1)
+    assert [ax.get_title() for ax in fig.axes] == ["", "", "", ""]

@@ -38,15 +38,19 @@ def test_an_older_runtime_is_reported_with_what_pip_would_do(tmp_path, capsys):
     assert out[1].startswith("BREAKS matplotlib>=") and "lacks matplotlib" in out[1]
 
 
-@pytest.mark.parametrize("text", ["", "hello\n", "numpy==2.0\n"])
-def test_a_file_that_is_no_freeze_is_refused(tmp_path, text, capsys):
+@pytest.mark.parametrize("command", ["check", "compare"])
+@pytest.mark.parametrize(
+    "text", ["", "hello\n", "numpy==2.0\n", "nn-from-scratch-jax-helpers @ git+https://x/y\n"]
+)
+def test_a_file_that_is_no_freeze_is_refused(tmp_path, command, text, capsys):
+    """compare too: an empty file or colab/requirements.txt was "the same as Colab"."""
     freeze = tmp_path / "pip-freeze.txt"
     freeze.write_text(text)
     with pytest.raises(SystemExit):
-        colab_runtime.main(["check", str(freeze)])
+        colab_runtime.main([command, str(freeze)])
     assert "no jax in it" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        colab_runtime.main(["check", str(tmp_path / "missing.txt")])
+        colab_runtime.main([command, str(tmp_path / "missing.txt")])
     assert "no such file" in capsys.readouterr().err
 
 
@@ -106,3 +110,39 @@ def test_the_supported_range_is_the_same_everywhere():
         text = " ".join((REPO / page).read_text().split())
         assert stated in text, f"{page} does not state the supported range as: {stated}"
     assert f'"jax>={floor}"' in (REPO / "pyproject.toml").read_text()
+
+
+def compat_packages() -> list[str]:
+    """What scripts/colab_compat.sh installs at Colab's versions and compares (its one list)."""
+    script = (REPO / "scripts" / "colab_compat.sh").read_text()
+    return re.search(r'^packages="([^"]*)"', script, re.M).group(1).split()
+
+
+def test_compare_counts_colabs_packages_that_are_missing(tmp_path, capsys):
+    colab = colab_runtime.FREEZE.read_text()
+    freeze = tmp_path / "pip-freeze.txt"
+    freeze.write_text(re.sub(r"(?m)^torch==.*\n", "", colab))
+    assert colab_runtime.main(["compare", str(freeze)]) == 1
+    assert capsys.readouterr().out == "NOT COLAB'S torch missing (Colab: 2.11.0+cu128)\n"
+    assert colab_runtime.main(["compare", str(freeze), "--packages", "jax", "numpy"]) == 0
+    # As scripts/colab_compat.sh runs it: only what it installed must be there, as on Colab.
+    wanted = {colab_runtime.canonicalize_name(name) for name in compat_packages()}
+    lines = [line for line in colab.splitlines() if line.split("==")[0].lower() in wanted]
+    freeze.write_text("\n".join(lines) + "\nnbval==0.11.0\n")
+    assert colab_runtime.main(["compare", str(freeze), "--packages", *compat_packages()]) == 0
+    freeze.write_text("\n".join(line for line in lines if not line.startswith("flax")))
+    assert colab_runtime.main(["compare", str(freeze), "--packages", *compat_packages()]) == 1
+    assert "NOT COLAB'S flax missing (Colab: 0.11.2)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("line", ["jax===0.7.2", "jax==abc"])
+def test_a_version_that_is_no_version_is_one_line(tmp_path, line):
+    freeze = tmp_path / "pip-freeze.txt"
+    freeze.write_text(f"numpy==2.1.3  # a comment is fine\n{line}\n")
+    with pytest.raises(SystemExit) as refusal:
+        colab_runtime.main(["check", str(freeze)])
+    version = line.split("==", 1)[1]
+    assert str(refusal.value) == (
+        f"{freeze}, line 2: {line!r}: {version!r} is not a version; "
+        "a `pip freeze` line reads name==version: fix the line or freeze again"
+    )

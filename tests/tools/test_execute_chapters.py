@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from scripts.execute_chapters import check_kernel_environment
+from scripts.execute_chapters import chapter_paths, check_kernel_environment
 from verification.settings import pins
 
 CHAPTER = Path(__file__).resolve().parents[2] / "chapters" / "01_xor.ipynb"
@@ -52,3 +52,11 @@ def test_another_environment_is_refused(python, printed, found):
     assert f"the kernel ran Python {python or platform.python_version()}, " in str(refusal.value)
     assert found in str(refusal.value)
     assert "jupyter kernelspec list" in str(refusal.value)
+
+
+def test_a_chapter_path_elsewhere_is_not_the_repositorys(tmp_path):
+    """/tmp/x/01_xor.ipynb silently became chapters/01_xor.ipynb (measure_spread, seed_spread)."""
+    assert chapter_paths(["01_xor", str(CHAPTER)]) == [CHAPTER, CHAPTER]
+    with pytest.raises(SystemExit) as refusal:
+        chapter_paths([str(tmp_path / "01_xor.ipynb")])
+    assert str(refusal.value).startswith(f"{tmp_path / '01_xor.ipynb'}: not in ")

@@ -211,3 +211,29 @@ def test_files_that_are_not_notebooks_fail_with_a_message(graded):
         for exercise in (AND, XOR):
             assert not passed(grades, name, exercise)
         assert "is not a readable notebook" in grades[name, AND]["message"]
+
+
+# --- Refusals before anything is graded: one line, nothing written ------------------------------
+def test_a_missing_chapter_or_submission_is_refused_by_name(tmp_path):
+    from scripts.grade.__main__ import main
+
+    chapter, folder = tmp_path / "nowhere" / "03_losses.ipynb", tmp_path / "nosuchdir"
+    with pytest.raises(SystemExit) as refusal:  # not the repository's chapter 3
+        main([str(chapter), str(tmp_path), "--out", str(tmp_path / "g")])
+    assert str(refusal.value).startswith(f"No such file {str(chapter)!r}: name a chapter by")
+    with pytest.raises(SystemExit) as refusal:  # not a submission graded 0/2
+        main(["01_xor", str(CHAPTER), str(folder), "--out", str(tmp_path / "g")])
+    assert str(refusal.value) == (
+        f"grade: no such submission: {folder}; give .ipynb files or folders of them that exist."
+    )
+    assert not (tmp_path / "g").exists()
+
+
+@pytest.mark.parametrize("option", ["--memory-gb", "--cell-timeout", "--timeout"])
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0"])
+def test_limits_are_finite_and_above_zero(option, value, capsys):
+    from scripts.grade.__main__ import parse
+
+    with pytest.raises(SystemExit):
+        parse(["01_xor", "x.ipynb", "--out", "g", option, value])
+    assert f"argument {option}: {value} is not a finite number above 0" in capsys.readouterr().err

@@ -187,6 +187,13 @@ def test_refuses_the_folder_of_sources_named_by_path(tmp_path):
     assert source.read_bytes() == CHAPTERS[0].read_bytes()
 
 
+@pytest.mark.parametrize("missing", ["nowhere/01_xor.ipynb", "nowhere/01_xor.md"])
+def test_a_chapter_path_that_does_not_exist_is_not_the_repositorys(tmp_path, missing):
+    message = _refusal(str(tmp_path / missing), "--out", str(tmp_path / "out"))
+    assert message.startswith(f"No such file {str(tmp_path / missing)!r}: name a chapter by")
+    assert not (tmp_path / "out").exists()
+
+
 def test_an_output_path_that_is_a_file(tmp_path):
     (tmp_path / "out.txt").write_text("")
     message = _refusal("01", "--out", str(tmp_path / "out.txt"))
