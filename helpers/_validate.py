@@ -193,26 +193,32 @@ def check_number(fn: str, name: str, value: Any, example: str) -> None:
     raise TypeError(f"{fn}: {name} must be one number, such as {example}, got {got}.")
 
 
+def key_batch_shape(x: Any) -> tuple | None:
+    """The shape of the random keys ``x`` holds: ``()`` for one key (``jax.random.key(seed)``,
+    or the uint32 pair of the older ``jax.random.PRNGKey(seed)``), the batch's shape for split
+    keys, ``None`` when ``x`` holds no keys."""
+    dtype = getattr(x, "dtype", None)
+    if dtype is not None and jnp.issubdtype(dtype, jax.dtypes.prng_key):
+        return jnp.shape(x)
+    if dtype == jnp.uint32 and jnp.ndim(x) >= 1 and jnp.shape(x)[-1] == 2:
+        return jnp.shape(x)[:-1]
+    return None
+
+
 def check_key(fn: str, key: Any) -> None:
     """Raise a one-line ``TypeError`` unless ``key`` is one JAX random key: made by
     ``jax.random.key(seed)`` (or the older ``jax.random.PRNGKey(seed)``), or split from one."""
     how = "make one with jax.random.key(0) (any integer seed), and split it for more keys"
-    dtype = getattr(key, "dtype", None)
-    if dtype is not None and jnp.issubdtype(dtype, jax.dtypes.prng_key):
-        if jnp.shape(key) != ():
-            raise TypeError(
-                f"{fn}: key must be one random key, got an array of shape {jnp.shape(key)} "
-                "of keys "
-                "(from jax.random.split?); pass one of them, e.g. keys[0]."
-            )
+    keys = key_batch_shape(key)
+    if keys == ():
         return
-    if dtype == jnp.uint32 and jnp.shape(key) == (2,):  # jax.random.PRNGKey(seed): still valid
-        return
-    if dtype == jnp.uint32 and jnp.ndim(key) >= 2 and jnp.shape(key)[-1] == 2:
-        raise TypeError(  # jax.random.split(jax.random.PRNGKey(seed)): old-style keys
+    if keys is not None:
+        old_style = "old-style keys" if key.dtype == jnp.uint32 else "keys"
+        raise TypeError(
             f"{fn}: key must be one random key, got an array of shape {jnp.shape(key)} of "
-            "old-style keys (from jax.random.split?); pass one of them, e.g. keys[0]."
+            f"{old_style} (from jax.random.split?); pass one of them, e.g. keys[0]."
         )
+    dtype = getattr(key, "dtype", None)
     if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
         how = f"to use the seed {key}, pass jax.random.key({key}) instead"
     got = f"the {type(key).__name__} {key!r:.40}" if dtype is None else f"an array of {dtype}"

@@ -14,7 +14,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from ._validate import as_array, check_int, check_key, is_concrete
+from ._validate import as_array, check_int, check_key, is_concrete, key_batch_shape
 
 Params = list[tuple[jax.Array, jax.Array]]
 
@@ -33,14 +33,6 @@ def _check_scale(scale: Any) -> None:
         )
 
 
-def _looks_like_a_key(x: Any) -> bool:
-    """A new-style key (or keys), or the uint32 pair of jax.random.PRNGKey(seed)."""
-    dtype = getattr(x, "dtype", None)
-    if dtype is not None and jnp.issubdtype(dtype, jax.dtypes.prng_key):
-        return True
-    return dtype == jnp.uint32 and jnp.shape(x) == (2,)
-
-
 def init_mlp(key: jax.Array, sizes: Sequence[int], scale: float | None = 0.1) -> Params:
     """Random parameters for an MLP with layer widths ``sizes``.
 
@@ -50,7 +42,8 @@ def init_mlp(key: jax.Array, sizes: Sequence[int], scale: float | None = 0.1) ->
     which keeps ReLU activations at a steady size through depth.
     Biases start at zero.
     """
-    if _looks_like_a_key(sizes) and not _looks_like_a_key(key):  # init_mlp([2, 16, 1], key)
+    # init_mlp([2, 16, 1], key): the arguments swapped
+    if key_batch_shape(sizes) is not None and key_batch_shape(key) is None:
         raise TypeError(
             f"init_mlp: sizes is a random key and key is {type(key).__name__} {key!r:.40}: "
             "the arguments are swapped; the order is init_mlp(key, sizes), e.g. "

@@ -222,7 +222,8 @@ def check_scale_by_velocity(fn: Callable) -> CheckResult:
             previous = expected
     # The whole optimizer, compiled, against chapter 8's momentum_update.
     lr, beta = 0.1, 0.9
-    momentum = optax.chain(_transformation(fn, beta), optax.scale(-lr))
+    velocity = _transformation(fn, beta)
+    momentum = optax.chain(velocity, optax.scale(-lr))
     call = f"jax.jit of optax.chain(scale_by_velocity({beta}), optax.scale(-{lr})).update"
     update = jax.jit(momentum.update)
     ours, ours_state = params, momentum_init(params)
@@ -234,7 +235,7 @@ def check_scale_by_velocity(fn: Callable) -> CheckResult:
         )
         theirs = optax.apply_updates(theirs, updates)
     expect_close(f"params after {len(gradients)} steps with {call}", theirs, ours, 1e-6, 1e-5)
-    _optax_problem(fn, _transformation(fn, beta))
+    _optax_problem(fn, velocity)
     return passed(
         "scale_by_velocity gives chapter 8's velocity for beta 0.9 and 0.5, and chained "
         "with optax.scale(-lr) it follows helpers.momentum_update, also under jax.jit."
